@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ElevesConfig(AppConfig):
+    name = "eleves"
+    verbose_name = "Base élèves"

@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+UAI_KEY_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+def validate_uai(value: str) -> None:
+    """A UAI is 7 digits and a check letter: "ABCDEFGHJKLMNPRSTUVWXYZ"[int(digits) % 23]."""
+    if len(value) != 8 or not value[:7].isdigit() or value[7] != UAI_KEY_LETTERS[int(value[:7]) % 23]:
+        raise ValidationError("« %(uai)s » n'est pas un numéro UAI valide.", params={"uai": value})
+
+
+class Etablissement(models.Model):
+    """One school. Every pupil, setting, action, provider key and SMS belongs to one."""
+
+    uai = models.CharField("UAI", max_length=8, unique=True, validators=[validate_uai])
+    nom = models.CharField("nom", max_length=120)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    courriel = models.EmailField("courriel", blank=True)
+    ville = models.CharField("ville", max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "établissement"
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.uai})"
+
+
+class Membership(models.Model):
+    """A user works in the établissements they are attached to."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "etablissement"], name="unique_membership")]
+        verbose_name = "rattachement"
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.etablissement}"

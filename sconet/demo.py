@@ -1,0 +1,59 @@
+"""The demo installation that ``make run`` creates on an empty database.
+
+Two établissements, so that the separation between schools is always exercised, and one account of
+each role. Each app adds its own demo data through the same services the staff use.
+"""
+
+from django.db import transaction
+
+from etablissements.models import Etablissement
+from etablissements.roles import PERSONNE_HABILITEE, VIE_SCOLAIRE
+from etablissements.services import user_create
+
+DEMO_PASSWORD = "sconet-demo"
+
+DEMO_LOGINS = (
+    ("habilitee", "Personne habilitée du collège Victor Hugo"),
+    ("viescolaire", "Vie scolaire du collège Victor Hugo"),
+    ("cpe.lycee", "Vie scolaire du lycée Jean Moulin"),
+    ("admin", "superutilisateur, voit les deux établissements et l'administration Django"),
+)
+
+
+def demo_is_needed() -> bool:
+    return not Etablissement.objects.exists()
+
+
+@transaction.atomic
+def demo_load() -> None:
+    college = Etablissement.objects.create(
+        uai="0699990J", nom="Collège Victor Hugo", ville="Lyon", telephone="04 72 00 00 00"
+    )
+    lycee = Etablissement.objects.create(
+        uai="0699991K", nom="Lycée Jean Moulin", ville="Villeurbanne", telephone="04 78 00 00 00"
+    )
+    user_create(
+        username="habilitee",
+        password=DEMO_PASSWORD,
+        etablissements=[college],
+        role=PERSONNE_HABILITEE,
+        first_name="Claire",
+        last_name="Martin",
+    )
+    user_create(
+        username="viescolaire",
+        password=DEMO_PASSWORD,
+        etablissements=[college],
+        role=VIE_SCOLAIRE,
+        first_name="Karim",
+        last_name="Benali",
+    )
+    user_create(
+        username="cpe.lycee",
+        password=DEMO_PASSWORD,
+        etablissements=[lycee],
+        role=VIE_SCOLAIRE,
+        first_name="Sophie",
+        last_name="Leroy",
+    )
+    user_create(username="admin", password=DEMO_PASSWORD, etablissements=[], role=None, is_superuser=True)

@@ -1,0 +1,121 @@
+"""The SCONET left menu, in SCONET's words.
+
+An entry names the URL of its page; an entry whose page is not built yet has ``url_name=None`` and
+leads to the "pas encore disponible" page. Entries for the personne habilitée only are hidden from
+the others. The breadcrumb is derived from the entry of the current URL.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    slug: str
+    label: str
+    url_name: str | None = None
+    habilitee_only: bool = False
+    children: tuple["MenuEntry", ...] = field(default=())
+    # Other URL names that belong to this entry (detail pages, forms), for the breadcrumb.
+    also_matches: tuple[str, ...] = field(default=())
+
+    @property
+    def url(self) -> str:
+        if self.url_name:
+            return reverse(self.url_name)
+        if self.children:
+            return self.children[0].url
+        return reverse("coming_soon", args=[self.slug])
+
+    def matches(self, url_name: str) -> bool:
+        return url_name == self.url_name or url_name in self.also_matches
+
+
+MENU: tuple[MenuEntry, ...] = (
+    MenuEntry(
+        "saisie",
+        "Saisie et Modification",
+        children=(
+            MenuEntry("absences-et-retards", "Absences et retards"),
+            MenuEntry("appel", "Appel"),
+        ),
+    ),
+    MenuEntry("suivi", "Suivi"),
+    MenuEntry(
+        "envoi-aux-familles",
+        "Envoi aux familles",
+        children=(
+            MenuEntry("courriers", "Courriers"),
+            MenuEntry("courriels", "Courriels"),
+            MenuEntry("sms-a-diffuser", "SMS à diffuser"),
+            MenuEntry("suivi-des-sms", "Suivi des SMS"),
+        ),
+    ),
+    MenuEntry("statistiques", "Statistiques"),
+    MenuEntry("documents", "Documents"),
+    MenuEntry(
+        "parametrages",
+        "Paramétrages",
+        habilitee_only=True,
+        children=(
+            MenuEntry("motifs", "Motifs", habilitee_only=True),
+            MenuEntry("modeles-de-document", "Modèles de document", habilitee_only=True),
+            MenuEntry("actions", "Actions", habilitee_only=True),
+            MenuEntry("justificatifs", "Justificatifs", habilitee_only=True),
+            MenuEntry("couleurs", "Couleurs", habilitee_only=True),
+            MenuEntry("groupes-de-divisions", "Groupes de divisions", habilitee_only=True),
+            MenuEntry("horaires", "Horaires", habilitee_only=True),
+            MenuEntry("valeurs-par-defaut", "Valeurs par défaut", habilitee_only=True),
+            MenuEntry("modeles-de-bilans", "Modèles de bilans", habilitee_only=True),
+            MenuEntry("fournisseur-de-services", "Fournisseur de services", habilitee_only=True),
+        ),
+    ),
+    MenuEntry("import-export", "Import/Export", habilitee_only=True),
+    MenuEntry(
+        "base-eleves",
+        "Base élèves",
+        children=(MenuEntry("fiches-eleves", "Fiches élèves"),),
+    ),
+)
+
+# The top bar, beside "Quitter".
+TOP_BAR: tuple[MenuEntry, ...] = (
+    MenuEntry("accueil", "Accueil", url_name="home"),
+    MenuEntry("aide", "Aide"),
+    MenuEntry("quoi-de-neuf", "Quoi de neuf"),
+    MenuEntry("informations-pratiques", "Informations pratiques"),
+)
+
+
+def _walk(entries, parents=()):
+    for entry in entries:
+        yield entry, parents
+        yield from _walk(entry.children, (*parents, entry))
+
+
+def find_by_slug(slug: str) -> tuple[MenuEntry, tuple[MenuEntry, ...]] | None:
+    for entry, parents in _walk((*MENU, *TOP_BAR)):
+        if entry.slug == slug:
+            return entry, parents
+    return None
+
+
+def find_by_url_name(url_name: str) -> tuple[MenuEntry, tuple[MenuEntry, ...]] | None:
+    for entry, parents in _walk((*MENU, *TOP_BAR)):
+        if entry.matches(url_name):
+            return entry, parents
+    return None
+
+
+def visible_menu(*, habilitee: bool) -> list[MenuEntry]:
+    """The menu a user may use: entries for the personne habilitée only are left out for others."""
+
+    def keep(entries):
+        return [
+            MenuEntry(e.slug, e.label, e.url_name, e.habilitee_only, tuple(keep(e.children)), e.also_matches)
+            for e in entries
+            if habilitee or not e.habilitee_only
+        ]
+
+    return keep(MENU)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("a-venir/<slug:slug>/", views.coming_soon, name="coming_soon"),
+    path("healthz", views.healthz, name="healthz"),
+    path("etablissement/", include("etablissements.urls")),
+    path("eleves/", include("eleves.urls")),
+    path("absences/", include("absences.urls")),
+    path("sms/", include("sms.urls")),
+    path("admin/", admin.site.urls),
+]

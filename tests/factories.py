@@ -1,0 +1,53 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from etablissements.models import Etablissement, Membership
+from etablissements.roles import PERSONNE_HABILITEE, VIE_SCOLAIRE
+
+UAI_KEY_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+def _uai(n: int) -> str:
+    digits = f"{690000 + n:07d}"
+    return digits + UAI_KEY_LETTERS[int(digits) % 23]
+
+
+class EtablissementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Etablissement
+        django_get_or_create = ("uai",)
+
+    uai = factory.Sequence(_uai)
+    nom = factory.Sequence(lambda n: f"Collège numéro {n}")
+    telephone = "04 72 00 00 00"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"agent{n}")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Agent{n}")
+    password = factory.PostGenerationMethodCall("set_password", "motdepasse-test")
+
+    @factory.post_generation
+    def etablissements(self, create, extracted, **kwargs):
+        for etablissement in extracted or ():
+            Membership.objects.create(user=self, etablissement=etablissement)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        self.save()
+
+
+def vie_scolaire(etablissement, **kwargs):
+    return UserFactory(etablissements=[etablissement], role=VIE_SCOLAIRE, **kwargs)
+
+
+def habilitee(etablissement, **kwargs):
+    return UserFactory(etablissements=[etablissement], role=PERSONNE_HABILITEE, **kwargs)

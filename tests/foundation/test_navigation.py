@@ -1,0 +1,55 @@
+from django.urls import reverse
+
+from sconet import navigation
+
+
+def test_the_shell_shows_the_sconet_top_bar_and_menu(habilitee_client):
+    html = habilitee_client.get(reverse("home")).content.decode()
+
+    for label in ("Accueil", "Aide", "Quoi de neuf", "Informations pratiques", "Quitter"):
+        assert label in html
+    for label in (
+        "Saisie et Modification",
+        "Suivi",
+        "Envoi aux familles",
+        "SMS à diffuser",
+        "Suivi des SMS",
+        "Statistiques",
+        "Documents",
+        "Paramétrages",
+        "Fournisseur de services",
+        "Import/Export",
+        "Fiches élèves",
+    ):
+        assert label in html
+
+
+def test_entries_for_the_personne_habilitee_are_hidden_from_the_vie_scolaire(vie_scolaire_client):
+    html = vie_scolaire_client.get(reverse("home")).content.decode()
+
+    assert "Envoi aux familles" in html
+    assert "Paramétrages" not in html
+    assert "Fournisseur de services" not in html
+    assert "Import/Export" not in html
+
+
+def test_an_entry_not_built_yet_says_so_with_its_breadcrumb(habilitee_client):
+    unbuilt = next(e for e in navigation.MENU if e.slug == "statistiques")
+    assert unbuilt.url_name is None, "choisir une entrée pas encore construite"
+
+    response = habilitee_client.get(unbuilt.url)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "pas encore disponible" in html
+    assert "Statistiques" in html
+
+
+def test_an_unknown_entry_is_a_404(habilitee_client):
+    assert habilitee_client.get(reverse("coming_soon", args=["inconnu"])).status_code == 404
+
+
+def test_every_menu_entry_answers(habilitee_client):
+    for entry in navigation.visible_menu(habilitee=True):
+        for item in (entry, *entry.children):
+            assert habilitee_client.get(item.url).status_code == 200, item.slug
