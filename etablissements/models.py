@@ -40,3 +40,25 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.etablissement}"
+
+
+class AuditEntry(models.Model):
+    """The audit journal: who did what, when, in which établissement (never a secret, never a full number)."""
+
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.CASCADE, related_name="audit_entries", null=True, blank=True
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    username = models.CharField("utilisateur", max_length=150, blank=True)
+    at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    action = models.CharField("action", max_length=60, db_index=True)
+    summary = models.CharField("description", max_length=300)
+    details = models.JSONField("détails", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "entrée du journal"
+        verbose_name_plural = "journal"
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.username} : {self.summary}"

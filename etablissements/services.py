@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Etablissement, Membership
+from .models import AuditEntry, Etablissement, Membership
 
 
 @transaction.atomic
@@ -31,3 +31,21 @@ def user_create(
         user.groups.add(Group.objects.get(name=role))
     Membership.objects.bulk_create([Membership(user=user, etablissement=e) for e in etablissements])
     return user
+
+
+def audit_record(
+    *, etablissement, user, action: str, summary: str, details: dict | None = None
+) -> AuditEntry:
+    """Writes one line of the audit journal.
+
+    ``action`` is a stable dotted code (``"sms.batch_dispatched"``), ``summary`` a French sentence for
+    the staff. Never put a secret or a family's full phone number in either.
+    """
+    return AuditEntry.objects.create(
+        etablissement=etablissement,
+        user=user if user is not None and user.is_authenticated else None,
+        username=user.get_username() if user is not None and user.is_authenticated else "système",
+        action=action,
+        summary=summary,
+        details=details or {},
+    )

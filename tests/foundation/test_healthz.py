@@ -13,7 +13,9 @@ def test_healthz_says_database_and_broker_are_reachable(client, db):
 def test_healthz_answers_503_when_the_broker_is_down(client, db, settings, monkeypatch):
     from sconet.celery import app
 
-    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    unreachable = "redis://127.0.0.1:1/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)  # Celery lets the environment win over its settings
+    monkeypatch.setattr(app.conf, "broker_url", unreachable)
 
     response = client.get(reverse("healthz"))
 
