@@ -51,3 +51,51 @@ def vie_scolaire(etablissement, **kwargs):
 
 def habilitee(etablissement, **kwargs):
     return UserFactory(etablissements=[etablissement], role=PERSONNE_HABILITEE, **kwargs)
+
+
+class DivisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "eleves.Division"
+        django_get_or_create = ("etablissement", "code")
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    code = factory.Sequence(lambda n: f"5{chr(ord('A') + n % 26)}{n // 26 or ''}")
+
+
+class EleveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "eleves.Eleve"
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    division = factory.SubFactory(DivisionFactory, etablissement=factory.SelfAttribute("..etablissement"))
+    siecle_id = factory.Sequence(lambda n: str(100000 + n))
+    nom = factory.Sequence(lambda n: f"ELEVE{n}")
+    prenom = "Pauline"
+
+
+class ResponsableFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "eleves.Responsable"
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    siecle_id = factory.Sequence(lambda n: str(500000 + n))
+    civilite = "M."
+    nom = factory.Sequence(lambda n: f"PARENT{n}")
+    prenom = "Daniel"
+    tel_mobile = factory.Sequence(lambda n: f"+336{10000000 + n:08d}")
+    accepte_sms = True
+
+
+class LienFactory(factory.django.DjangoModelFactory):
+    """A responsable of a pupil; by default Légal 1 - Financier, the father."""
+
+    class Meta:
+        model = "eleves.Lien"
+
+    eleve = factory.SubFactory(EleveFactory)
+    responsable = factory.SubFactory(
+        ResponsableFactory, etablissement=factory.SelfAttribute("..eleve.etablissement")
+    )
+    lien = "20"
+    legal_rank = 1
+    financier = True

@@ -1,0 +1,149 @@
+from django.db import models
+
+from etablissements.models import Etablissement
+
+
+class Division(models.Model):
+    """A class, such as "5B" or "301" (SIECLE's CODE_STRUCTURE of type D)."""
+
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="divisions")
+    code = models.CharField("code", max_length=8)
+    libelle = models.CharField("libellé", max_length=40, blank=True)
+    niveau = models.CharField("niveau", max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["etablissement", "code"], name="unique_division_code")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Eleve(models.Model):
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="eleves")
+    siecle_id = models.CharField("ELEVE_ID", max_length=20, null=True, blank=True)
+    ine = models.CharField("INE", max_length=11, blank=True)
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100)
+    date_naissance = models.DateField("date de naissance", null=True, blank=True)
+    division = models.ForeignKey(
+        Division,
+        on_delete=models.PROTECT,
+        related_name="eleves",
+        null=True,
+        blank=True,
+        verbose_name="division",
+    )
+    date_sortie = models.DateField("date de sortie", null=True, blank=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        ordering = ["nom", "prenom"]
+        verbose_name = "élève"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["etablissement", "siecle_id"],
+                condition=models.Q(siecle_id__isnull=False),
+                name="unique_eleve_siecle_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nom} {self.prenom}"
+
+
+class Civilite(models.TextChoices):
+    MONSIEUR = "M.", "Monsieur"
+    MADAME = "MME", "Madame"
+
+
+class Responsable(models.Model):
+    """A pupil's guardian or contact; may be linked to several pupils (siblings)."""
+
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="responsables")
+    siecle_id = models.CharField("PERSONNE_ID", max_length=20, null=True, blank=True)
+    civilite = models.CharField("civilité", max_length=5, choices=Civilite.choices, blank=True)
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100)
+    adresse = models.TextField("adresse", blank=True)
+    code_postal = models.CharField("code postal", max_length=10, blank=True)
+    commune = models.CharField("commune", max_length=80, blank=True)
+    pays = models.CharField("pays", max_length=60, blank=True)
+    courriel = models.EmailField("courriel", blank=True)
+    # Phones are stored in E.164 ("+33612345678"); "étranger" says the number was typed in international form.
+    tel_domicile = models.CharField("Tél. Domicile", max_length=20, blank=True)
+    tel_domicile_etranger = models.BooleanField("Tél. Domicile étranger", default=False)
+    tel_travail = models.CharField("Tél. Travail", max_length=20, blank=True)
+    tel_travail_etranger = models.BooleanField("Tél. Travail étranger", default=False)
+    tel_mobile = models.CharField("Tél. Mobile", max_length=20, blank=True)
+    tel_mobile_etranger = models.BooleanField("Tél. Mobile étranger", default=False)
+    accepte_sms = models.BooleanField("accepte les SMS", default=False)
+    autorise_communication = models.BooleanField("autorise à communiquer ses coordonnées", default=False)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        ordering = ["nom", "prenom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["etablissement", "siecle_id"],
+                condition=models.Q(siecle_id__isnull=False),
+                name="unique_responsable_siecle_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_civilite_display()} {self.nom} {self.prenom}".strip()
+
+
+class LienParente(models.TextChoices):
+    """SIECLE's CODE_PARENTE."""
+
+    MERE = "10", "Mère"
+    PERE = "20", "Père"
+    FRATRIE = "37", "Fratrie"
+    ASCENDANT = "38", "Ascendant"
+    AUTRE_MEMBRE_FAMILLE = "39", "Autre membre de la famille"
+    EDUCATEUR = "41", "Éducateur"
+    ASSISTANT_FAMILIAL = "42", "Assistant familial"
+    TUTEUR = "50", "Tuteur"
+    ASE = "51", "Aide sociale à l'enfance"
+    ELEVE = "70", "Élève lui-même"
+    AUTRE = "90", "Autre lien"
+
+
+class Lien(models.Model):
+    """The link between a pupil and a responsable: the lien and its qualités."""
+
+    eleve = models.ForeignKey(Eleve, on_delete=models.CASCADE, related_name="liens")
+    responsable = models.ForeignKey(Responsable, on_delete=models.CASCADE, related_name="liens")
+    lien = models.CharField("lien", max_length=2, choices=LienParente.choices, default=LienParente.AUTRE)
+    legal_rank = models.PositiveSmallIntegerField(
+        "représentant légal", choices=[(0, "—"), (1, "Légal 1"), (2, "Légal 2")], default=0
+    )
+    financier = models.BooleanField("Financier", default=False)
+    correspondant = models.BooleanField("Correspondant", default=False)
+    niveau_responsabilite = models.PositiveSmallIntegerField(
+        "niveau de responsabilité", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-legal_rank", "pk"]
+        constraints = [models.UniqueConstraint(fields=["eleve", "responsable"], name="unique_lien")]
+
+    def __str__(self) -> str:
+        return f"{self.responsable} ({self.qualites_label or self.get_lien_display()}) de {self.eleve}"
+
+    @property
+    def qualites(self) -> list[str]:
+        """The qualités as SCONET names them: Légal 1, Légal 2, Financier, Correspondant."""
+        names = [f"Légal {self.legal_rank}"] if self.legal_rank in (1, 2) else []
+        if self.financier:
+            names.append("Financier")
+        if self.correspondant:
+            names.append("Correspondant")
+        return names
+
+    @property
+    def qualites_label(self) -> str:
+        """ "Légal 1 - Financier": how a recipient is named in "Ajouter une action" and the SMS lists."""
+        return " - ".join(self.qualites)
