@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
+from eleves.models import GroupeDivisions
+
 from .forms import parametrages as forms
 from .models import Action, Couleur, Horaire, Justificatif, ModeleDocument, Motif
 
@@ -21,6 +23,8 @@ class Column:
         value = obj
         for part in self.attr.split("__"):
             value = getattr(value, part, None)
+        if hasattr(value, "all"):  # a many-to-many relation, prefetched
+            return ", ".join(str(item) for item in value.all())
         if isinstance(value, bool):
             return "Oui" if value else "Non"
         if hasattr(value, "strftime"):
@@ -38,10 +42,15 @@ class ListKind:
     columns: tuple[Column, ...]
     used_by: tuple[str, ...] = ()  # reverse relations: a row linked through one of them is in use
     select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
     form_template: str = "absences/parametrages/form.html"
 
     def queryset(self, *, etablissement):
-        rows = self.model.objects.filter(etablissement=etablissement).select_related(*self.select_related)
+        rows = (
+            self.model.objects.filter(etablissement=etablissement)
+            .select_related(*self.select_related)
+            .prefetch_related(*self.prefetch_related)
+        )
         in_use = Q(pk__in=[])
         for relation in self.used_by:
             related = self.model._meta.get_field(relation)
@@ -83,6 +92,15 @@ KINDS: dict[str, ListKind] = {
             forms.CouleurForm,
             (LIBELLE, Column("Couleur", "code", swatch=True)),
             used_by=("motifs",),
+        ),
+        ListKind(
+            "groupes-de-divisions",
+            "Groupes de divisions",
+            "Ajouter un groupe de divisions",
+            GroupeDivisions,
+            forms.GroupeDivisionsForm,
+            (Column("Nom", "nom"), Column("Divisions", "divisions")),
+            prefetch_related=("divisions",),
         ),
         ListKind(
             "horaires",

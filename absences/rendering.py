@@ -87,9 +87,11 @@ def evenement_values(evenement) -> dict[str, str]:
 
 
 def render(texte: str, values: dict[str, str]) -> str:
-    """Fills the known [VARIABLES]; an unknown one is left as typed (the editor points it out)."""
-    rendered = PLACEHOLDER.sub(lambda m: _plain(values[m[1]]) if m[1] in values else m[0], texte)
-    return _plain(rendered)
+    """Fills the known [VARIABLES]; an unknown one is left as typed (the editor points it out).
+
+    What a value brings never holds a non-breaking space; the model's own text is the editor's
+    business (it names such characters and offers to replace them)."""
+    return PLACEHOLDER.sub(lambda m: _plain(values[m[1]]) if m[1] in values else m[0], texte)
 
 
 def evenement_label(evenement) -> str:

@@ -81,7 +81,7 @@ MENU: tuple[MenuEntry, ...] = (
             _parametrage_list("actions", "Actions"),
             _parametrage_list("justificatifs", "Justificatifs"),
             _parametrage_list("couleurs", "Couleurs"),
-            MenuEntry("groupes-de-divisions", "Groupes de divisions", habilitee_only=True),
+            _parametrage_list("groupes-de-divisions", "Groupes de divisions"),
             _parametrage_list("horaires", "Horaires"),
             MenuEntry(
                 "valeurs-par-defaut", "Valeurs par défaut", "parametrages_valeurs", habilitee_only=True

@@ -7,6 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import UniqueConstraint
 
+from eleves.models import GroupeDivisions
+from eleves.services import groupe_divisions_save
+
 from .. import rendering
 from ..models import Action, Couleur, Horaire, Justificatif, ModeleDocument, Motif, Traitement
 
@@ -26,9 +29,11 @@ class ParametrageForm(forms.ModelForm):
         self.instance.etablissement = etablissement
         for name, form_field in self.fields.items():
             if isinstance(form_field, forms.ModelChoiceField):
-                current = getattr(self.instance, f"{name}_id", None)
                 queryset = form_field.queryset.filter(etablissement=etablissement)
-                form_field.queryset = queryset.filter(actif=True) | queryset.filter(pk=current)
+                if any(f.name == "actif" for f in queryset.model._meta.fields):
+                    current = getattr(self.instance, f"{name}_id", None)
+                    queryset = queryset.filter(actif=True) | queryset.filter(pk=current)
+                form_field.queryset = queryset
 
     def clean(self):
         cleaned = super().clean()
@@ -154,3 +159,18 @@ class ActionForm(ParametrageForm):
             if not cleaned.get("emetteur") and not self.instance.etablissement.telephone:
                 self.add_error("emetteur", "Indiquez l'émetteur des SMS.")
         return cleaned
+
+
+class GroupeDivisionsForm(ParametrageForm):
+    class Meta:
+        model = GroupeDivisions
+        fields = ["nom", "divisions"]
+        widgets = {"divisions": forms.CheckboxSelectMultiple}
+
+    def save(self, commit=True):
+        return groupe_divisions_save(
+            etablissement=self.instance.etablissement,
+            nom=self.cleaned_data["nom"],
+            divisions=list(self.cleaned_data["divisions"]),
+            groupe=self.instance if self.instance.pk else None,
+        )

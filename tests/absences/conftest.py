@@ -83,5 +83,21 @@ def today_at(hour: int, minute: int = 0, days: int = 0) -> datetime:
 
 
 @pytest.fixture
+def provider(etablissement, habilitee_user):
+    """The built-in simulator chosen as the school's provider: "Envoi de SMS" actions are offered."""
+    from sms.services import provider_settings_update
+
+    provider_settings_update(
+        etablissement=etablissement,
+        user=habilitee_user,
+        provider_code="simulator",
+        login="cle-test",
+        password="secret-test",
+        option1="",
+        option2="",
+    )
+
+
+@pytest.fixture
 def maladie(etablissement, parametrages) -> Motif:
     return Motif.objects.get(etablissement=etablissement, libelle="Maladie")

@@ -17,14 +17,21 @@ def test_a_new_etablissement_gets_the_usual_horaires_and_default_lists(etablisse
     assert [h.libelle for h in horaires.filter(kind="cours")] == [
         "08:30", "09:25", "10:40", "11:35", "14:00", "14:55", "16:10", "17:05",
     ]  # fmt: skip
-    assert set(horaires.exclude(kind="cours").values_list("libelle", flat=True)) == {"Demi-pension", "Internat"}
-    assert Motif.objects.filter(etablissement=etablissement, libelle="Maladie", couleur__isnull=False).exists()
+    assert set(horaires.exclude(kind="cours").values_list("libelle", flat=True)) == {
+        "Demi-pension",
+        "Internat",
+    }
+    assert Motif.objects.filter(
+        etablissement=etablissement, libelle="Maladie", couleur__isnull=False
+    ).exists()
     assert Justificatif.objects.filter(etablissement=etablissement, libelle="Certificat médical").exists()
     assert parametrages.annee_debut.month == 9
 
 
 @pytest.mark.parametrize("slug", sorted(KINDS))
-def test_every_list_pages_in_constant_queries(habilitee_client, etablissement, slug, django_assert_max_num_queries):
+def test_every_list_pages_in_constant_queries(
+    habilitee_client, etablissement, slug, django_assert_max_num_queries
+):
     habilitee_client.get(reverse(KINDS[slug].url_name("list")))  # creates the defaults
     with django_assert_max_num_queries(12):
         response = habilitee_client.get(reverse(KINDS[slug].url_name("list")))
@@ -43,18 +50,23 @@ def test_add_modify_and_delete_a_motif(habilitee_client, etablissement, parametr
     motif = Motif.objects.get(etablissement=etablissement, libelle="Sortie scolaire")
 
     habilitee_client.post(
-        reverse("parametrages_motifs_edit", args=[motif.pk]), {"libelle": "Voyage scolaire", "couleur": bleu.pk}
+        reverse("parametrages_motifs_edit", args=[motif.pk]),
+        {"libelle": "Voyage scolaire", "couleur": bleu.pk},
     )
     motif.refresh_from_db()
     assert motif.libelle == "Voyage scolaire"
 
     habilitee_client.post(reverse("parametrages_motifs_delete", args=[motif.pk]))
     assert not Motif.objects.filter(pk=motif.pk).exists()
-    assert AuditEntry.objects.filter(etablissement=etablissement, action="absences.parametrage_supprimé").exists()
+    assert AuditEntry.objects.filter(
+        etablissement=etablissement, action="absences.parametrage_supprimé"
+    ).exists()
 
 
 def test_a_duplicate_libelle_gets_a_message(habilitee_client, parametrages):
-    response = habilitee_client.post(reverse("parametrages_justificatifs_add"), {"libelle": "Certificat médical"})
+    response = habilitee_client.post(
+        reverse("parametrages_justificatifs_add"), {"libelle": "Certificat médical"}
+    )
 
     assert response.status_code == 200
     assert "Ce libellé existe déjà." in response.content.decode()
@@ -94,7 +106,9 @@ def test_a_horaire_ending_before_it_starts_is_refused(habilitee_client, parametr
     ("emetteur", "stored"),
     [("01 46 00 00 00", "+33146000000"), ("COLLEGE VH", "COLLEGE VH"), ("", "")],
 )
-def test_add_the_sms_action_with_a_valid_emetteur(habilitee_client, etablissement, sms_action, emetteur, stored):
+def test_add_the_sms_action_with_a_valid_emetteur(
+    habilitee_client, etablissement, sms_action, emetteur, stored
+):
     response = habilitee_client.post(
         reverse("parametrages_actions_add"),
         {
@@ -165,3 +179,22 @@ def test_the_valeurs_par_defaut_refuse_an_inverted_school_year(habilitee_client,
     )
 
     assert "La fin de l&#x27;année scolaire doit être après son début." in response.content.decode()
+
+
+def test_a_groupe_de_divisions_takes_only_this_schools_divisions(
+    habilitee_client, etablissement, other_etablissement
+):
+    from eleves.models import GroupeDivisions
+    from tests.factories import DivisionFactory
+
+    mine = DivisionFactory(etablissement=etablissement, code="3A")
+    foreign = DivisionFactory(etablissement=other_etablissement, code="3Z")
+    url = reverse("parametrages_groupes-de-divisions_add")
+
+    refused = habilitee_client.post(url, {"nom": "Tous les 3e", "divisions": [foreign.pk]})
+    assert refused.status_code == 200
+    habilitee_client.post(url, {"nom": "Tous les 3e", "divisions": [mine.pk]})
+
+    groupe = GroupeDivisions.objects.get(etablissement=etablissement)
+    assert list(groupe.divisions.all()) == [mine]
+    assert "3A" in habilitee_client.get(reverse("parametrages_groupes-de-divisions_list")).content.decode()
