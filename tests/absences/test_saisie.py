@@ -68,7 +68,8 @@ def test_valider_queues_one_sms_per_reachable_recipient_and_says_who_not(
     assert sms.recipient_label == "Légal 1 - Financier"
     assert sms.text.startswith("Collège Victor Hugo : Pauline REITER (5B) est en absence le ")
     assert f"le {today_at(8, 30):%d/%m/%Y} à 08:30." in sms.text
-    assert "\u00a0" not in sms.text and "\u202f" not in sms.text
+    assert "\u00a0" not in sms.text
+    assert "\u202f" not in sms.text
     assert sms.sender == "+33146000000"
     assert "1 SMS en attente de diffusion" in html
     assert "Légal 2 (REITER Anne) : n&#x27;accepte pas les SMS" in html
@@ -139,7 +140,8 @@ def test_modifying_an_event_rerenders_its_waiting_sms(record, legal1, vie_scolai
 
     [sms] = sms_of(evenement)
     assert sms.state == "queued"
-    assert "est en retard le" in sms.text and "à 09:25." in sms.text
+    assert "est en retard le" in sms.text
+    assert "à 09:25." in sms.text
     assert sms.event_label.startswith("Retard du ")
 
 
