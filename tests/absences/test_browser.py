@@ -31,7 +31,7 @@ def test_the_model_editor_counts_tricky_french_text_and_replaces_what_forces_ucs
     expect(preview).to_contain_text("hors alphabet GSM (UCS-2)")
     expect(page.locator("#apercu-caracteres-ucs2")).to_contain_text("« ç » (U+00E7)")
     expect(page.locator("#apercu-caracteres-ucs2")).to_contain_text("(U+202F)")
-    expect(page.locator("#apercu-caracteres")).to_have_text("36")
+    expect(page.locator("#apercu-caracteres")).to_have_text("39")
     screenshot("modele-de-document-ucs2")
 
     page.get_by_role("button", name="Remplacer ces caractères").click()

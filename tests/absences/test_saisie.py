@@ -169,7 +169,7 @@ def test_deleting_an_event_cancels_its_waiting_sms_and_keeps_it(
     response = vie_scolaire_client.post(reverse("saisie_evenement_delete", args=[evenement.pk]), follow=True)
 
     assert not Evenement.objects.filter(pk=evenement.pk).exists()
-    [sms] = sms_of(evenement)
+    [sms] = sms_of(evenement)  # the instance in this test still has its pk
     assert sms.state == "cancelled"
     assert "1 SMS en attente annulé(s)" in response.content.decode()
 
@@ -191,16 +191,17 @@ def test_an_sms_already_sent_never_changes(record, legal1, vie_scolaire_user, pr
         data=EvenementData(type="retard", debut=today_at(9, 25), fin=today_at(10, 20)),
         token="t-modif",
     )
+    event_key = evenement.event_key
     evenement_delete(etablissement=evenement.etablissement, user=vie_scolaire_user, evenement=evenement)
 
-    [after] = sms_of(evenement)
+    [after] = sms_for_event(etablissement=evenement.etablissement, event_key=event_key)
     assert (after.state, after.text) == (sent.state, sent.text)
 
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"au_heure": "08:30", "du_heure": "09:25"}, "La fin (Au) doit être postérieure au début (Du)."),
+        ({"du_heure": "10:40", "au_heure": "09:25"}, "La fin (Au) doit être postérieure au début (Du)."),
         ({"du_date": "2001-02-15", "au_date": "2001-02-15"}, "est en dehors de l&#x27;année scolaire"),
     ],
 )
@@ -218,7 +219,7 @@ def test_bad_dates_are_refused_in_french_and_nothing_is_saved(
 
 
 def test_an_overlapping_event_is_refused_and_queues_nothing(
-    vie_scolaire_client, record, eleve, legal1, sms_action
+    vie_scolaire_client, record, eleve, legal1, sms_action, provider
 ):
     first = record(debut=today_at(8, 30), fin=today_at(12, 30)).evenement
 
