@@ -210,6 +210,7 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
         # Request lines carry query strings and session-bearing URLs: keep them out of the logs.
         "django.server": {"level": "WARNING"},
     },
