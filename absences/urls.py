@@ -6,30 +6,18 @@ from .views import appel, parametrages, saisie, suivi
 
 def _parametrage_urls():
     """The same five views for every Paramétrages list, under its menu slug."""
+    views = (
+        ("list", "", parametrages.ParametrageListView),
+        ("add", "ajouter/", parametrages.ParametrageFormView),
+        ("edit", "<int:pk>/", parametrages.ParametrageFormView),
+        ("delete", "<int:pk>/supprimer/", parametrages.ParametrageDeleteView),
+        ("retire", "<int:pk>/retirer/", parametrages.ParametrageRetireView),
+    )
     for slug, kind in KINDS.items():
-        prefix, extra = f"parametrages/{slug}/", {"kind": slug}
-        yield path(prefix, parametrages.ParametrageListView.as_view(), extra, name=kind.url_name("list"))
-        yield path(
-            f"{prefix}ajouter/", parametrages.ParametrageFormView.as_view(), extra, name=kind.url_name("add")
-        )
-        yield path(
-            f"{prefix}<int:pk>/",
-            parametrages.ParametrageFormView.as_view(),
-            extra,
-            name=kind.url_name("edit"),
-        )
-        yield path(
-            f"{prefix}<int:pk>/supprimer/",
-            parametrages.ParametrageDeleteView.as_view(),
-            extra,
-            name=kind.url_name("delete"),
-        )
-        yield path(
-            f"{prefix}<int:pk>/retirer/",
-            parametrages.ParametrageRetireView.as_view(),
-            extra,
-            name=kind.url_name("retire"),
-        )
+        for name, route, view in views:
+            yield path(
+                f"parametrages/{slug}/{route}", view.as_view(), {"kind": slug}, name=kind.url_name(name)
+            )
 
 
 urlpatterns = [

@@ -41,7 +41,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if extracted:
-            self.groups.add(Group.objects.get_or_create(name=extracted)[0])  # a transactional test flushes them
+            # get_or_create: a transactional test (browser, worker) flushes the groups the migration made.
+            self.groups.add(Group.objects.get_or_create(name=extracted)[0])
         self.save()
 
 

@@ -102,6 +102,18 @@ def test_a_horaire_ending_before_it_starts_is_refused(habilitee_client, parametr
     assert "L&#x27;heure de fin doit être après l&#x27;heure de début." in response.content.decode()
 
 
+def _action_form(sms_action, emetteur: str) -> dict:
+    return {
+        "libelle_court": "SMS2",
+        "libelle_long": "Envoi de SMS",
+        "delai_alerte_jours": "2",
+        "traitement": "sms",
+        "modele": sms_action.modele_id,
+        "emetteur": emetteur,
+        "code_fournisseur": "0",
+    }
+
+
 @pytest.mark.parametrize(
     ("emetteur", "stored"),
     [("01 46 00 00 00", "+33146000000"), ("COLLEGE VH", "COLLEGE VH"), ("", "")],
@@ -111,15 +123,7 @@ def test_add_the_sms_action_with_a_valid_emetteur(
 ):
     response = habilitee_client.post(
         reverse("parametrages_actions_add"),
-        {
-            "libelle_court": "SMS2",
-            "libelle_long": "Envoi de SMS",
-            "delai_alerte_jours": "2",
-            "traitement": "sms",
-            "modele": sms_action.modele_id,
-            "emetteur": emetteur,
-            "code_fournisseur": "0",
-        },
+        _action_form(sms_action, emetteur),
     )
 
     assert response.status_code == 302
@@ -130,15 +134,7 @@ def test_add_the_sms_action_with_a_valid_emetteur(
 def test_a_bad_emetteur_is_refused_in_french(habilitee_client, sms_action, emetteur):
     response = habilitee_client.post(
         reverse("parametrages_actions_add"),
-        {
-            "libelle_court": "SMS2",
-            "libelle_long": "Envoi de SMS",
-            "delai_alerte_jours": "2",
-            "traitement": "sms",
-            "modele": sms_action.modele_id,
-            "emetteur": emetteur,
-            "code_fournisseur": "0",
-        },
+        _action_form(sms_action, emetteur),
     )
 
     assert response.status_code == 200
