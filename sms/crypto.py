@@ -2,8 +2,8 @@
 
 The key comes from the environment (``SCONET_SECRETS_KEY``: one or several Fernet keys separated by
 commas, the first one encrypts, all of them decrypt, so that a key can be rotated). In development
-only, when it is not set, a key is derived from SECRET_KEY; production refuses to start without it
-(see settings).
+only, when it is not set, a key is derived from SECRET_KEY; production refuses to use a secret
+without it, and ``manage.py check --deploy`` reports it missing (``sms.checks``).
 """
 
 import base64
@@ -12,6 +12,7 @@ from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 class SecretUnreadable(Exception):
@@ -25,7 +26,11 @@ def _development_key() -> bytes:
 
 @cache
 def _fernet(keys: str) -> MultiFernet:
-    parts = [k.strip().encode() for k in keys.split(",") if k.strip()] or [_development_key()]
+    parts = [k.strip().encode() for k in keys.split(",") if k.strip()]
+    if not parts:
+        if settings.PRODUCTION:
+            raise ImproperlyConfigured("SCONET_ENV=production requires SCONET_SECRETS_KEY (a Fernet key).")
+        parts = [_development_key()]
     return MultiFernet([Fernet(key) for key in parts])
 
 

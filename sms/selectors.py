@@ -20,9 +20,7 @@ def provider_settings_for(*, etablissement) -> ProviderSettings:
 
 def provider_is_configured(*, etablissement) -> bool:
     """An action "Envoi de SMS" is offered only when a provider is chosen."""
-    return (
-        ProviderSettings.objects.filter(etablissement=etablissement).exclude(provider_code="").exists()
-    )
+    return ProviderSettings.objects.filter(etablissement=etablissement).exclude(provider_code="").exists()
 
 
 def sms_sending_window(*, etablissement) -> tuple[time | None, time | None]:
@@ -111,7 +109,9 @@ def _sorted(queryset: QuerySet, sort: str, default: tuple[str, ...]) -> QuerySet
 
 def sms_waiting_list(*, etablissement, sort: str = "") -> QuerySet[OutboundSms]:
     """SMS à diffuser: the SMS "en attente de diffusion"."""
-    queryset = OutboundSms.objects.filter(etablissement=etablissement, state=SmsState.QUEUED).only(*LIST_FIELDS)
+    queryset = OutboundSms.objects.filter(etablissement=etablissement, state=SmsState.QUEUED).only(
+        *LIST_FIELDS
+    )
     return _sorted(queryset, sort, ("created_at", "pk"))
 
 

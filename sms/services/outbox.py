@@ -73,7 +73,7 @@ def _transition(
     ids: Sequence[int],
     to: str,
     *,
-    where: Q = Q(),
+    where: Q | None = None,
     note: str | Callable[[int], str] = "",
     at: datetime | None = None,
     **fields,
@@ -84,7 +84,7 @@ def _transition(
     now = at or timezone.now()
     moved = (
         OutboundSms.objects.filter(pk__in=ids, state__in=ALLOWED_FROM[to])
-        .filter(where)
+        .filter(where or Q())
         .update(state=to, state_changed_at=now, **fields)
     )
     if moved == 0:
@@ -179,8 +179,8 @@ def sms_rerender_waiting(
     for sms in OutboundSms.objects.filter(WAITING, etablissement=etablissement, event_key=event_key):
         text = text_for(sms)
         analysis = analyse(text)
-        changed += (
-            OutboundSms.objects.filter(WAITING, pk=sms.pk).update(text=text, encoding=analysis.encoding, parts=analysis.parts, event_label=event_label)
+        changed += OutboundSms.objects.filter(WAITING, pk=sms.pk).update(
+            text=text, encoding=analysis.encoding, parts=analysis.parts, event_label=event_label
         )
     return changed
 
@@ -405,7 +405,11 @@ def sms_release_claim(
 def sms_fail(*, ids: Sequence[int], where: Q, error_kind: str, error_message: str) -> list[int]:
     """Our side gives up (retries exhausted): échec, with the reason."""
     return _transition(
-        list(ids), SmsState.FAILED, where=where, note=error_message, error_kind=error_kind,
+        list(ids),
+        SmsState.FAILED,
+        where=where,
+        note=error_message,
+        error_kind=error_kind,
         error_message=error_message[:300],
     )
 
@@ -414,9 +418,7 @@ def sms_fail(*, ids: Sequence[int], where: Q, error_kind: str, error_message: st
 # Delivery reports
 
 
-def sms_apply_reports(
-    *, rows: dict[str, int], reports: Iterable, now: datetime | None = None
-) -> int:
+def sms_apply_reports(*, rows: dict[str, int], reports: Iterable, now: datetime | None = None) -> int:
     """Applies the provider's status reports to SMS en transit (``rows``: provider id → pk), one
     UPDATE per final state. A report that would move an SMS back, or repeats one already applied,
     changes nothing."""

@@ -126,7 +126,9 @@ def provider_settings_update(
 def sms_sending_window_set(*, etablissement, user, start: time | None, end: time | None) -> None:
     """The hours outside which SMS wait (Valeurs par défaut); both empty: any time."""
     if (start is None) != (end is None):
-        raise ValueError("Indiquez l'heure de début et l'heure de fin de la plage d'envoi, ou aucune des deux.")
+        raise ValueError(
+            "Indiquez l'heure de début et l'heure de fin de la plage d'envoi, ou aucune des deux."
+        )
     if start is not None and start == end:
         raise ValueError("La plage d'envoi des SMS ne peut pas commencer et finir à la même heure.")
     row = _settings_for_update(etablissement)
@@ -184,7 +186,9 @@ def provider_connection_test(*, etablissement, user) -> ProviderAnswer:
     if row.sending_blocked:
         ProviderSettings.objects.filter(pk=row.pk).update(sending_blocked=False)
         _dispatch_waiting_after_commit(etablissement)
-    return ProviderAnswer(True, f"Connexion réussie : {label} accepte la clé d'identification et le mot de passe.")
+    return ProviderAnswer(
+        True, f"Connexion réussie : {label} accepte la clé d'identification et le mot de passe."
+    )
 
 
 def provider_test_sms(*, etablissement, user, phone: str) -> ProviderAnswer:
@@ -221,4 +225,3 @@ def provider_test_sms(*, etablissement, user, phone: str) -> ProviderAnswer:
     return ProviderAnswer(
         False, f"{label} n'a pas confirmé la réception du SMS de test ({result.error or 'sans réponse'})."
     )
-

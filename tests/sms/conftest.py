@@ -1,5 +1,6 @@
 """Helpers for the SMS tests: a configured provider, and SMS queued through the real service."""
 
+import html
 import itertools
 
 import pytest
@@ -12,7 +13,9 @@ from tests import factories
 _sequence = itertools.count(1)
 
 
-def configure_provider(etablissement, *, code="simulator", login="cle-test", password="secret-test", user=None):
+def configure_provider(
+    etablissement, *, code="simulator", login="cle-test", password="secret-test", user=None
+):
     provider_settings_update(
         etablissement=etablissement,
         user=user,
@@ -82,3 +85,8 @@ def bulk_sms(etablissement, count, *, state=SmsState.QUEUED, **fields) -> None:
 @pytest.fixture
 def simulator(etablissement):
     return configure_provider(etablissement)
+
+
+def page_text(response) -> str:
+    """The page's HTML with entities resolved (Django escapes the apostrophes of French text)."""
+    return html.unescape(response.content.decode())

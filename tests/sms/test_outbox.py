@@ -179,7 +179,8 @@ def test_a_failed_sms_is_sent_again_as_a_new_sms_to_the_corrected_number(etablis
     new = sms_resend(etablissement=etablissement, user=vie_scolaire_user, sms=sms, phone="+33698765432")
     again = sms_resend(etablissement=etablissement, user=vie_scolaire_user, sms=sms, phone="+33698765432")
 
-    assert new.pk != sms.pk and again.pk == new.pk
+    assert new.pk != sms.pk
+    assert again.pk == new.pk
     assert (new.state, new.phone, new.text) == (SmsState.QUEUED, "+33698765432", sms.text)
     sms.refresh_from_db()
     assert (sms.state, sms.resent_as_id) == (SmsState.INVALID, new.pk)
