@@ -14,8 +14,10 @@ def test_healthz_answers_503_when_the_broker_is_down(client, db, settings, monke
     from sconet.celery import app
 
     unreachable = "redis://127.0.0.1:1/0"
-    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)  # Celery lets the environment win over its settings
+    # Celery lets the environment win over its settings. The configuration is read (and the real URL
+    # kept for the undo) before the environment changes, or a later test in this process inherits it.
     monkeypatch.setattr(app.conf, "broker_url", unreachable)
+    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)
 
     response = client.get(reverse("healthz"))
 
