@@ -19,6 +19,32 @@ class Division(models.Model):
         return self.code
 
 
+class GroupeDivisions(models.Model):
+    """A named set of divisions ("Tous les 3e"), chosen in Paramétrages > Groupes de divisions.
+
+    A group in use is never deleted, only retired (``actif=False``): what was recorded with it keeps
+    its meaning, and it is no longer offered.
+    """
+
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.CASCADE, related_name="groupes_divisions"
+    )
+    nom = models.CharField("nom", max_length=60)
+    divisions = models.ManyToManyField(Division, related_name="groupes", verbose_name="divisions", blank=True)
+    actif = models.BooleanField("actif", default=True)
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "groupe de divisions"
+        verbose_name_plural = "groupes de divisions"
+        constraints = [
+            models.UniqueConstraint(fields=["etablissement", "nom"], name="unique_groupe_divisions_nom")
+        ]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
 class Eleve(models.Model):
     etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="eleves")
     siecle_id = models.CharField("ELEVE_ID", max_length=20, null=True, blank=True)

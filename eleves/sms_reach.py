@@ -6,7 +6,7 @@ that shows a possible recipient, and the outbox at queue and dispatch time, asks
 
 from dataclasses import dataclass
 
-import phonenumbers
+from eleves.phones import is_mobile
 
 
 @dataclass(frozen=True)
@@ -24,22 +24,11 @@ NO_MOBILE = "pas de numéro de mobile"
 INVALID_MOBILE = "numéro de mobile invalide"
 
 
-def is_valid_mobile(e164: str) -> bool:
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    )
-
-
 def sms_reach(responsable) -> SmsReach:
     if not responsable.accepte_sms:
         return SmsReach(False, NO_CONSENT)
     if not responsable.tel_mobile:
         return SmsReach(False, NO_MOBILE)
-    if not is_valid_mobile(responsable.tel_mobile):
+    if not is_mobile(responsable.tel_mobile):
         return SmsReach(False, INVALID_MOBILE)
     return SmsReach(True)
