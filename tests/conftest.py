@@ -13,6 +13,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.celery_worker"]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing passwords at production strength costs seconds per login; tests do not need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def etablissement(db):
     return factories.EtablissementFactory(uai="0699990J", nom="Collège Victor Hugo")
