@@ -230,6 +230,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# SMS providers: endpoints (defaulting to the real ones; the tests and benchmarks point them at a
+# loopback server) and the timeouts of every request to a provider, in seconds.
+SCONET_PLURIWARE_URL = env("SCONET_PLURIWARE_URL", default="http://sms.pluriware.fr/xmlapi.php")
+SCONET_DIGITALMEDIA_URL = env("SCONET_DIGITALMEDIA_URL", default="https://api.digitalmedia.fr/sms/v1")
+SCONET_SMS_CONNECT_TIMEOUT = env.float("SCONET_SMS_CONNECT_TIMEOUT", default=5.0)
+SCONET_SMS_READ_TIMEOUT = env.float("SCONET_SMS_READ_TIMEOUT", default=30.0)
+# The simulator reports délivré this many seconds after accepting.
+SCONET_SIMULATOR_DELIVERY_SECONDS = env.float("SCONET_SIMULATOR_DELIVERY_SECONDS", default=5.0)
+
 # SMS outbox. Provider passwords are encrypted with SCONET_SECRETS_KEY (Fernet keys, comma
 # separated, the first one encrypts); development derives one from SECRET_KEY when it is not set,
 # production refuses to encrypt or decrypt without it (and `check --deploy` says so).
