@@ -65,8 +65,19 @@ MENU: tuple[MenuEntry, ...] = (
         children=(
             MenuEntry("courriers", "Courriers"),
             MenuEntry("courriels", "Courriels"),
-            MenuEntry("sms-a-diffuser", "SMS à diffuser"),
-            MenuEntry("suivi-des-sms", "Suivi des SMS"),
+            MenuEntry("sms-a-diffuser", "SMS à diffuser", url_name="sms_waiting"),
+            MenuEntry(
+                "suivi-des-sms",
+                "Suivi des SMS",
+                url_name="sms_tracking",
+                also_matches=(
+                    "sms_tracking_delivered",
+                    "sms_tracking_failed",
+                    "sms_synthese",
+                    "sms_detail",
+                    "sms_resend",
+                ),
+            ),
         ),
     ),
     MenuEntry("statistiques", "Statistiques"),
@@ -87,7 +98,13 @@ MENU: tuple[MenuEntry, ...] = (
                 "valeurs-par-defaut", "Valeurs par défaut", "parametrages_valeurs", habilitee_only=True
             ),
             MenuEntry("modeles-de-bilans", "Modèles de bilans", habilitee_only=True),
-            MenuEntry("fournisseur-de-services", "Fournisseur de services", habilitee_only=True),
+            MenuEntry(
+                "fournisseur-de-services",
+                "Fournisseur de services",
+                url_name="sms_provider",
+                habilitee_only=True,
+                also_matches=("sms_provider_edit",),
+            ),
         ),
     ),
     MenuEntry("import-export", "Import/Export", habilitee_only=True),

@@ -41,7 +41,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if extracted:
-            # get_or_create: a transactional test (browser, worker) flushes the groups the migration made.
+            # get_or_create: a transactional test flushes the rows that the roles migration created.
             self.groups.add(Group.objects.get_or_create(name=extracted)[0])
         self.save()
 

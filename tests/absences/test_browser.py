@@ -85,6 +85,12 @@ def test_seed_steps_add_the_sms_action_then_enter_an_absence_for_legal_1(
     expect(page.get_by_text(re.compile("1 SMS en attente de diffusion"))).to_be_visible()
     expect(page.get_by_text("Historique des actions")).to_be_visible()
     screenshot("saisie-absence-sms")
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="SMS à diffuser").click()
+    row = page.get_by_role("row").filter(has_text="REITER Pauline")
+    expect(row).to_contain_text("Envoi de SMS")
+    expect(row).to_contain_text("5B")
+    expect(row).to_contain_text("Légal 1 - Financier")
+    expect(page.get_by_text("Il y a actuellement 1 SMS en attente de diffusion")).to_be_visible()
     [sms] = sms_waiting_list(etablissement=etablissement)
     assert (sms.eleve_label, sms.division_label, sms.recipient_label) == (
         "REITER Pauline",
