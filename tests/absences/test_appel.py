@@ -47,7 +47,11 @@ def test_a_class_of_35_is_recorded_in_as_many_queries_as_a_class_of_3(
     large_queries = _appel(vie_scolaire_client, large, large_eleves, sms_action, "appel-6b")
 
     print(f"appel: 3 absents {small_queries} requêtes, 35 absents {large_queries} requêtes")
-    assert large_queries == small_queries
+    # Nothing per pupil: the same queries (SQLite alone splits a large bulk insert, by its limit of
+    # parameters per statement, into a couple more batches).
+    assert large_queries == small_queries or (
+        connection.vendor == "sqlite" and large_queries <= small_queries + 2
+    )
     assert Evenement.objects.filter(eleve__division=large, absence_constatee=True).count() == 35
     from sms.selectors import sms_waiting_list
 
