@@ -9,6 +9,7 @@ from django.db import transaction
 from etablissements.models import Etablissement
 from etablissements.roles import PERSONNE_HABILITEE, VIE_SCOLAIRE
 from etablissements.services import user_create
+from sms.services import provider_settings_update
 
 DEMO_PASSWORD = "sconet-demo"
 
@@ -32,7 +33,7 @@ def demo_load() -> None:
     lycee = Etablissement.objects.create(
         uai="0699991K", nom="Lycée Jean Moulin", ville="Villeurbanne", telephone="04 78 00 00 00"
     )
-    user_create(
+    habilitee = user_create(
         username="habilitee",
         password=DEMO_PASSWORD,
         etablissements=[college],
@@ -57,3 +58,13 @@ def demo_load() -> None:
         last_name="Leroy",
     )
     user_create(username="admin", password=DEMO_PASSWORD, etablissements=[], role=None, is_superuser=True)
+    # The collège sends its SMS through the built-in simulator: nothing leaves the machine.
+    provider_settings_update(
+        etablissement=college,
+        user=habilitee,
+        provider_code="simulator",
+        login="DEMO-0699990J",
+        password="demo",
+        option1="",
+        option2="",
+    )
