@@ -6,6 +6,8 @@ each role. Each app adds its own demo data through the same services the staff u
 
 from django.db import transaction
 
+from eleves.demo import demo_export_files
+from eleves.services import siecle_import
 from etablissements.models import Etablissement
 from etablissements.roles import PERSONNE_HABILITEE, VIE_SCOLAIRE
 from etablissements.services import user_create
@@ -32,7 +34,7 @@ def demo_load() -> None:
     lycee = Etablissement.objects.create(
         uai="0699991K", nom="Lycée Jean Moulin", ville="Villeurbanne", telephone="04 78 00 00 00"
     )
-    user_create(
+    habilitee = user_create(
         username="habilitee",
         password=DEMO_PASSWORD,
         etablissements=[college],
@@ -48,7 +50,7 @@ def demo_load() -> None:
         first_name="Karim",
         last_name="Benali",
     )
-    user_create(
+    cpe_lycee = user_create(
         username="cpe.lycee",
         password=DEMO_PASSWORD,
         etablissements=[lycee],
@@ -57,3 +59,6 @@ def demo_load() -> None:
         last_name="Leroy",
     )
     user_create(username="admin", password=DEMO_PASSWORD, etablissements=[], role=None, is_superuser=True)
+    # The pupils come in as every school's do: through the SIECLE import of their exports.
+    siecle_import(etablissement=college, files=demo_export_files("sample-a"), user=habilitee)
+    siecle_import(etablissement=lycee, files=demo_export_files("lycee-jean-moulin"), user=cpe_lycee)

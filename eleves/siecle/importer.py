@@ -30,40 +30,6 @@ NIVEAUX_BY_MEF_PREFIX = {
     "201": "1re",
     "202": "Tle",
 }
-ELEVE_FIELDS = (
-    "elenoet",
-    "ine",
-    "nom",
-    "nom_de_famille",
-    "prenom",
-    "nom_recherche",
-    "prenom_recherche",
-    "date_naissance",
-    "division_id",
-    "date_sortie",
-)
-RESPONSABLE_FIELDS = (
-    "civilite",
-    "nom",
-    "nom_de_famille",
-    "prenom",
-    "adresse",
-    "code_postal",
-    "commune",
-    "pays",
-    "courriel",
-    "tel_domicile",
-    "tel_domicile_etranger",
-    "tel_travail",
-    "tel_travail_etranger",
-    "tel_mobile",
-    "tel_mobile_etranger",
-    "accepte_sms",
-    "autorise_communication",
-    "siecle_accepte_sms",
-    "siecle_tel_mobile",
-)
-LIEN_FIELDS = ("lien", "legal_rank", "financier", "correspondant", "niveau_responsabilite")
 
 
 def yes_no(value: bool) -> str:
@@ -116,12 +82,12 @@ class ImportReport:
         }
 
 
-def assign(obj, values: dict) -> bool:
-    """Sets the values that differ on ``obj``; True when any did."""
+def assign(obj, values: dict) -> list[str]:
+    """Sets the values that differ on ``obj``; the names of those that did."""
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     for name in changed:
         setattr(obj, name, values[name])
-    return bool(changed)
+    return changed
 
 
 def _civilite(value: str) -> str:
@@ -164,6 +130,7 @@ class SiecleImporter:
         self.report = ImportReport()
         self.now = timezone.now()
         self.consent_changes: list[ConsentChange] = []
+        self.changed_fields: set[str] = set()
 
     def run(self) -> ImportReport:
         for record, reason in self.export.problems:
@@ -239,12 +206,11 @@ class SiecleImporter:
             already_left = eleve.date_sortie is not None and eleve.date_sortie <= self.export.date_export
             if siecle_id in kept_ids or siecle_id is None or already_left:
                 continue
-            eleve.date_sortie = self.departures.get(siecle_id, self.export.date_export)
-            eleve.updated_at = self.now
+            self._assign(eleve, {"date_sortie": self.departures.get(siecle_id, self.export.date_export)})
             to_update.append(eleve)
             self.report.eleves_left += 1
         Eleve.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-        Eleve.objects.bulk_update(to_update, [*ELEVE_FIELDS, "updated_at"], batch_size=BATCH_SIZE)
+        self._bulk_update(Eleve, to_update)
         self.report.eleves.created = len(to_create)
         self.report.eleves.updated = len(to_update) - self.report.eleves_left
         return {e.siecle_id: e for e in existing.values() if e.siecle_id in kept_ids} | {
@@ -254,9 +220,19 @@ class SiecleImporter:
     def _assign(self, obj, values: dict) -> bool:
         """Sets the values that differ; True when any did (then "Mis à jour le" is now)."""
         changed = assign(obj, values)
+        self.changed_fields.update(changed)
         if changed and hasattr(obj, "updated_at"):
             obj.updated_at = self.now
-        return changed
+        return bool(changed)
+
+    def _bulk_update(self, model, objects: list) -> None:
+        """Writes only the columns that changed somewhere: bulk_update's cost grows with each one."""
+        fields = sorted(self.changed_fields & {f.attname for f in model._meta.concrete_fields})
+        if objects and fields:
+            if any(f.attname == "updated_at" for f in model._meta.concrete_fields):
+                fields.append("updated_at")
+            model.objects.bulk_update(objects, fields, batch_size=BATCH_SIZE)
+        self.changed_fields.clear()
 
     # Links and responsables ---------------------------------------------------------------------------
 
@@ -344,7 +320,7 @@ class SiecleImporter:
             else:
                 self.report.responsables.unchanged += 1
         Responsable.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-        Responsable.objects.bulk_update(to_update, [*RESPONSABLE_FIELDS, "updated_at"], batch_size=BATCH_SIZE)
+        self._bulk_update(Responsable, to_update)
         for responsable in to_create:
             if responsable.accepte_sms:
                 self._consent_change(responsable, ConsentChange.Field.ACCEPTE_SMS, "", "oui")
@@ -431,7 +407,7 @@ class SiecleImporter:
             lien = existing.get(key)
             if lien is None:
                 to_create.append(Lien(eleve=eleve, responsable=responsable, **values))
-            elif assign(lien, values):
+            elif self._assign(lien, values):
                 to_update.append(lien)
             else:
                 self.report.liens.unchanged += 1
@@ -440,7 +416,7 @@ class SiecleImporter:
             lien.pk for key, lien in existing.items() if key[0] in current_eleve_pks and key not in kept_keys
         ]
         Lien.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-        Lien.objects.bulk_update(to_update, LIEN_FIELDS, batch_size=BATCH_SIZE)
+        self._bulk_update(Lien, to_update)
         if obsolete:
             Lien.objects.filter(pk__in=obsolete).delete()
         self.report.liens.created = len(to_create)
