@@ -7,6 +7,7 @@ Two modes:
   or the process refuses to start.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "etablissements",
     "eleves",
     "sms",
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "etablissements.middleware.CurrentEtablissementMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sconet.urls"
@@ -109,10 +112,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: after AXES_FAILURE_LIMIT failures for one username from one address, that login is
+# locked for AXES_COOLOFF_MINUTES (a French page says so).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1 if PRODUCTION else 0)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+# A session ends after SESSION_COOKIE_AGE seconds without activity, and when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "fr"
@@ -192,6 +210,7 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
         # Request lines carry query strings and session-bearing URLs: keep them out of the logs.
         "django.server": {"level": "WARNING"},
     },
@@ -210,3 +229,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# SMS providers: endpoints (defaulting to the real ones; the tests and benchmarks point them at a
+# loopback server) and the timeouts of every request to a provider, in seconds.
+SCONET_PLURIWARE_URL = env("SCONET_PLURIWARE_URL", default="http://sms.pluriware.fr/xmlapi.php")
+SCONET_DIGITALMEDIA_URL = env("SCONET_DIGITALMEDIA_URL", default="https://api.digitalmedia.fr/sms/v1")
+SCONET_SMS_CONNECT_TIMEOUT = env.float("SCONET_SMS_CONNECT_TIMEOUT", default=5.0)
+SCONET_SMS_READ_TIMEOUT = env.float("SCONET_SMS_READ_TIMEOUT", default=30.0)
+# The simulator reports délivré this many seconds after accepting.
+SCONET_SIMULATOR_DELIVERY_SECONDS = env.float("SCONET_SIMULATOR_DELIVERY_SECONDS", default=5.0)

@@ -10,7 +10,13 @@ from tests import factories
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls made beside it are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.celery_worker"]
+pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.celery_worker", "tests.fixtures.stack"]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing passwords at production strength costs seconds per login; tests do not need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

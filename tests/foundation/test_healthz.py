@@ -10,12 +10,8 @@ def test_healthz_says_database_and_broker_are_reachable(client, db):
     assert json.loads(response.content) == {"status": "ok", "database": True, "broker": True}
 
 
-def test_healthz_answers_503_when_the_broker_is_down(client, db, settings, monkeypatch):
-    from sconet.celery import app
-
-    unreachable = "redis://127.0.0.1:1/0"
-    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)  # Celery lets the environment win over its settings
-    monkeypatch.setattr(app.conf, "broker_url", unreachable)
+def test_healthz_answers_503_when_the_broker_is_down(client, db, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
 
     response = client.get(reverse("healthz"))
 
