@@ -16,6 +16,11 @@ def home(request):
     return render(request, "sconet/home.html")
 
 
+def csrf_failure(request, reason=""):
+    """A form posted without its security token (often a page left open too long): said in French."""
+    return render(request, "sconet/csrf_failure.html", status=403)
+
+
 def coming_soon(request, slug):
     """A menu entry whose page is not built yet: said plainly, never a 404 nor a fake screen."""
     found = navigation.find_by_slug(slug)

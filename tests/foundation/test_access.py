@@ -1,48 +1,23 @@
 """Every page requires login; Paramétrages are for the personne habilitée; a user works in their school."""
 
-import re
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from sconet import navigation
 from tests import factories
+from tests.urls import all_routes, example_path
 
 # What answers without login: the login page itself and the health probe for the orchestrator.
 PUBLIC_URL_NAMES = {"login", "healthz"}
 
 
-def _all_patterns(resolver=None, prefix=""):
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            if str(pattern.pattern).startswith("admin/"):
-                continue  # Django's admin guards itself and sends to its own login page.
-            yield from _all_patterns(pattern, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.name
-
-
-def _example_path(route: str) -> str:
-    """A concrete path for a route: every <converter:name> gets a plausible value."""
-
-    def value(match):
-        converter = match.group(1) or "str"
-        return {"int": "1", "slug": "motifs", "uuid": "00000000-0000-0000-0000-000000000001"}.get(
-            converter, "x"
-        )
-
-    path = re.sub(r"<(?:(\w+):)?\w+>", value, route)
-    return "/" + path.lstrip("^").rstrip("$")
-
-
 def _routes():
-    return sorted({route for route, name in _all_patterns() if name not in PUBLIC_URL_NAMES})
+    return sorted({route for route, name in all_routes() if name not in PUBLIC_URL_NAMES})
 
 
 @pytest.mark.parametrize("route", _routes())
 def test_anonymous_visitor_is_sent_to_the_login_page(client, db, route):
-    response = client.get(_example_path(route))
+    response = client.get(example_path(route))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
