@@ -11,6 +11,7 @@ from eleves.services import siecle_import
 from etablissements.models import Etablissement
 from etablissements.roles import PERSONNE_HABILITEE, VIE_SCOLAIRE
 from etablissements.services import user_create
+from sms.services import provider_settings_update
 
 DEMO_PASSWORD = "sconet-demo"
 
@@ -62,3 +63,13 @@ def demo_load() -> None:
     # The pupils come in as every school's do: through the SIECLE import of their exports.
     siecle_import(etablissement=college, files=demo_export_files("sample-a"), user=habilitee)
     siecle_import(etablissement=lycee, files=demo_export_files("lycee-jean-moulin"), user=cpe_lycee)
+    # The collège sends its SMS through the built-in simulator: nothing leaves the machine.
+    provider_settings_update(
+        etablissement=college,
+        user=habilitee,
+        provider_code="simulator",
+        login="DEMO-0699990J",
+        password="demo",
+        option1="",
+        option2="",
+    )

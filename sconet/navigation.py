@@ -48,8 +48,19 @@ MENU: tuple[MenuEntry, ...] = (
         children=(
             MenuEntry("courriers", "Courriers"),
             MenuEntry("courriels", "Courriels"),
-            MenuEntry("sms-a-diffuser", "SMS à diffuser"),
-            MenuEntry("suivi-des-sms", "Suivi des SMS"),
+            MenuEntry("sms-a-diffuser", "SMS à diffuser", url_name="sms_waiting"),
+            MenuEntry(
+                "suivi-des-sms",
+                "Suivi des SMS",
+                url_name="sms_tracking",
+                also_matches=(
+                    "sms_tracking_delivered",
+                    "sms_tracking_failed",
+                    "sms_synthese",
+                    "sms_detail",
+                    "sms_resend",
+                ),
+            ),
         ),
     ),
     MenuEntry("statistiques", "Statistiques"),
@@ -68,7 +79,13 @@ MENU: tuple[MenuEntry, ...] = (
             MenuEntry("horaires", "Horaires", habilitee_only=True),
             MenuEntry("valeurs-par-defaut", "Valeurs par défaut", habilitee_only=True),
             MenuEntry("modeles-de-bilans", "Modèles de bilans", habilitee_only=True),
-            MenuEntry("fournisseur-de-services", "Fournisseur de services", habilitee_only=True),
+            MenuEntry(
+                "fournisseur-de-services",
+                "Fournisseur de services",
+                url_name="sms_provider",
+                habilitee_only=True,
+                also_matches=("sms_provider_edit",),
+            ),
         ),
     ),
     MenuEntry(

@@ -192,6 +192,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through the settings' LOGGING (JSON, redacted) instead of Celery's own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Structured logging to stdout: one JSON object a line.
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
@@ -239,3 +241,24 @@ SCONET_SMS_CONNECT_TIMEOUT = env.float("SCONET_SMS_CONNECT_TIMEOUT", default=5.0
 SCONET_SMS_READ_TIMEOUT = env.float("SCONET_SMS_READ_TIMEOUT", default=30.0)
 # The simulator reports délivré this many seconds after accepting.
 SCONET_SIMULATOR_DELIVERY_SECONDS = env.float("SCONET_SIMULATOR_DELIVERY_SECONDS", default=5.0)
+
+# SMS outbox. Provider passwords are encrypted with SCONET_SECRETS_KEY (Fernet keys, comma
+# separated, the first one encrypts); development derives one from SECRET_KEY when it is not set,
+# production refuses to encrypt or decrypt without it (and `check --deploy` says so).
+SCONET_SECRETS_KEY = env("SCONET_SECRETS_KEY", default="")
+# A message claimed by a worker for longer than this is taken back by the sweep (the worker died).
+# Keep it well above the provider timeouts, so that a slow answer is never taken for a dead worker.
+SCONET_SMS_CLAIM_TIMEOUT = env.int("SCONET_SMS_CLAIM_TIMEOUT", default=600)
+# Transient failures: retried this many times per message, after delays growing from BASE to MAX
+# seconds (with jitter), always well under the broker's visibility timeout.
+SCONET_SMS_MAX_ATTEMPTS = env.int("SCONET_SMS_MAX_ATTEMPTS", default=6)
+SCONET_SMS_RETRY_BASE_DELAY = env.float("SCONET_SMS_RETRY_BASE_DELAY", default=10.0)
+SCONET_SMS_RETRY_MAX_DELAY = env.float("SCONET_SMS_RETRY_MAX_DELAY", default=300.0)
+# Without a final report this long after the provider accepted it, a message is marked so.
+SCONET_SMS_FINAL_REPORT_HOURS = env.int("SCONET_SMS_FINAL_REPORT_HOURS", default=72)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "sms-sweep": {"task": "sms.tasks.sms_sweep", "schedule": 60.0},
+        "sms-poll-statuses": {"task": "sms.tasks.sms_poll_statuses", "schedule": 300.0},
+    }
+)

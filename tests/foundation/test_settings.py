@@ -9,6 +9,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-real-production-secret-key-with-enough-entropy-0123456789abcdef",
     "ALLOWED_HOSTS": "absences.example.org",
     "DEBUG": "off",
+    "SCONET_SECRETS_KEY": "c2NvbmV0LXRlc3Qta2V5LTMyLWJ5dGVzLWxvbmctMDA=",
 }
 
 
@@ -40,3 +41,10 @@ def test_production_passes_the_deployment_checklist():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_deployment_check_requires_the_secrets_key():
+    result = _manage("check", "--deploy", **{**PRODUCTION_ENV, "SCONET_SECRETS_KEY": ""})
+
+    assert result.returncode != 0
+    assert "sms.E001" in result.stdout + result.stderr

@@ -1,0 +1,183 @@
+"""The SMS outbox and each établissement's provider settings.
+
+Rows are only ever changed through ``sms.services`` (the outbox's state machine lives in
+``sms/services/outbox.py``).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from eleves.models import Eleve, Responsable
+from etablissements.models import Etablissement
+
+
+class SmsState(models.TextChoices):
+    """Our status words (providers.md), as SCONET shows them."""
+
+    QUEUED = "queued", "en attente de diffusion"
+    SENDING = "sending", "en cours d'envoi"
+    SUBMITTED = "submitted", "en transit"
+    DELIVERED = "delivered", "délivré"
+    INVALID = "invalid", "invalide"
+    UNDELIVERED = "undelivered", "non remis"
+    EXPIRED = "expired", "sans accusé de réception"
+    FAILED = "failed", "échec"
+    CANCELLED = "cancelled", "annulé"
+
+
+FINAL_STATES = (
+    SmsState.DELIVERED,
+    SmsState.INVALID,
+    SmsState.UNDELIVERED,
+    SmsState.EXPIRED,
+    SmsState.FAILED,
+    SmsState.CANCELLED,
+)
+
+
+def new_reference() -> str:
+    return uuid.uuid4().hex
+
+
+class ProviderSettings(models.Model):
+    """The "Fournisseur de services" of one établissement (each school subscribes on its own)."""
+
+    etablissement = models.OneToOneField(
+        Etablissement, on_delete=models.CASCADE, related_name="sms_provider_settings"
+    )
+    provider_code = models.CharField("Nom du fournisseur de service", max_length=30, blank=True)
+    login = models.CharField("Clé d'identification", max_length=120, blank=True)
+    # A Fernet token (sms.crypto), never the password itself.
+    password_encrypted = models.TextField("mot de passe chiffré", blank=True)
+    option1 = models.CharField("Option 1", max_length=120, blank=True)
+    option2 = models.CharField("Option 2", max_length=120, blank=True)
+    window_start = models.TimeField("envoi des SMS à partir de", null=True, blank=True)
+    window_end = models.TimeField("envoi des SMS jusqu'à", null=True, blank=True)
+    # A permanent failure (credentials refused, no credit) stops sending until the settings change.
+    sending_blocked = models.BooleanField("envoi suspendu", default=False)
+    last_failure_at = models.DateTimeField("dernier échec", null=True, blank=True)
+    last_failure_message = models.CharField("motif du dernier échec", max_length=300, blank=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "fournisseur de services"
+        verbose_name_plural = "fournisseurs de services"
+
+    def __str__(self) -> str:
+        return f"{self.etablissement} : {self.provider_code or 'aucun'}"
+
+
+class ProviderSettingsChange(models.Model):
+    """The journal of the Fournisseur de services page: who changed which fields, when (never a secret)."""
+
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.CASCADE, related_name="sms_provider_changes"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    username = models.CharField("utilisateur", max_length=150)
+    at = models.DateTimeField("date", auto_now_add=True)
+    fields = models.JSONField("champs modifiés", default=list)
+    summary = models.CharField("description", max_length=300)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "modification du fournisseur de services"
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.username} : {self.summary}"
+
+
+class OutboundSms(models.Model):
+    """One SMS to one recipient: the outbox row.
+
+    It carries a snapshot of what the pages show (pupil, division, event, action), so that the
+    lists need no join and stay true after the pupil or the event changed.
+    """
+
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="sms")
+    reference = models.CharField("référence", max_length=40, unique=True, default=new_reference)
+    dedup_key = models.CharField("clé d'unicité", max_length=200)
+    event_key = models.CharField("évènement", max_length=120, db_index=True)
+    eleve = models.ForeignKey(Eleve, on_delete=models.SET_NULL, null=True, blank=True, related_name="sms")
+    responsable = models.ForeignKey(
+        Responsable, on_delete=models.SET_NULL, null=True, blank=True, related_name="sms"
+    )
+    phone = models.CharField("numéro", max_length=20)
+    recipient_label = models.CharField("Destinataire", max_length=120)
+    eleve_label = models.CharField("Nom élève", max_length=220)
+    division_label = models.CharField("Division", max_length=40, blank=True)
+    event_label = models.CharField("Evènement", max_length=200)
+    action_label = models.CharField("Action", max_length=120)
+    text = models.TextField("texte")
+    encoding = models.CharField("codage", max_length=8)
+    parts = models.PositiveSmallIntegerField("nombre de SMS", default=1)
+    sender = models.CharField("émetteur", max_length=30, blank=True)
+    service_code = models.CharField("code fournisseur de service", max_length=20, default="0")
+
+    state = models.CharField(
+        "état", max_length=12, choices=SmsState.choices, default=SmsState.QUEUED, db_index=True
+    )
+    state_changed_at = models.DateTimeField("date de l'état")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    released_at = models.DateTimeField("diffusé le", null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The worker's claim: set by one conditional UPDATE, so that only one worker holds a message.
+    claim_token = models.CharField(max_length=32, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set just before the request leaves: a claim taken back after this is "in doubt", never re-sent blindly.
+    request_started_at = models.DateTimeField(null=True, blank=True)
+    not_before = models.DateTimeField("prochaine tentative", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    provider_code = models.CharField("fournisseur", max_length=30, blank=True)
+    provider_id = models.CharField("identifiant chez le fournisseur", max_length=80, blank=True)
+    submitted_at = models.DateTimeField("transmis le", null=True, blank=True)
+    in_doubt = models.BooleanField("envoi non confirmé", default=False)
+    error_kind = models.CharField("type d'erreur", max_length=30, blank=True)
+    error_message = models.CharField("motif", max_length=300, blank=True)
+    resent_as = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resent_from"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "SMS"
+        verbose_name_plural = "SMS"
+        constraints = [
+            models.UniqueConstraint(fields=["etablissement", "dedup_key"], name="unique_sms_dedup_key")
+        ]
+        indexes = [
+            models.Index(fields=["etablissement", "state"], name="sms_etab_state"),
+            models.Index(fields=["provider_code", "provider_id"], name="sms_provider_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"SMS {self.pk} à {self.recipient_label} ({self.get_state_display()})"
+
+    @property
+    def state_label(self) -> str:
+        """ "Msg 11188 - en transit - 15/02/2008 à 14:40", as SCONET's Etat de diffusion."""
+        at = timezone.localtime(self.state_changed_at)
+        number = f"Msg {self.provider_id} - " if self.provider_id else ""
+        return f"{number}{self.get_state_display()} - {at:%d/%m/%Y} à {at:%H:%M}"
+
+
+class SmsHistory(models.Model):
+    """Every change of an SMS's state, and every status report received from the provider."""
+
+    sms = models.ForeignKey(OutboundSms, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField("date")
+    state = models.CharField("état", max_length=12, choices=SmsState.choices)
+    note = models.CharField("détail", max_length=300, blank=True)
+    raw = models.CharField("réponse du fournisseur", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "historique d'un SMS"
+
+    def __str__(self) -> str:
+        return f"{self.sms_id} {self.state} {self.at:%d/%m/%Y %H:%M}"

@@ -1,0 +1,190 @@
+"""The SMS app's reads: for the pages, and for the absences app."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from sms.models import OutboundSms, ProviderSettings, ProviderSettingsChange, SmsState
+from sms.providers import PROVIDERS, get_provider_class
+
+
+def provider_settings_for(*, etablissement) -> ProviderSettings:
+    """The établissement's settings; an unsaved empty row ("AUCUN") when never set."""
+    return ProviderSettings.objects.filter(etablissement=etablissement).first() or ProviderSettings(
+        etablissement=etablissement
+    )
+
+
+def provider_is_configured(*, etablissement) -> bool:
+    """An action "Envoi de SMS" is offered only when a provider is chosen."""
+    return ProviderSettings.objects.filter(etablissement=etablissement).exclude(provider_code="").exists()
+
+
+def sms_sending_window(*, etablissement) -> tuple[time | None, time | None]:
+    row = ProviderSettings.objects.filter(etablissement=etablissement).first()
+    return (row.window_start, row.window_end) if row else (None, None)
+
+
+def sms_for_event(*, etablissement, event_key: str) -> QuerySet[OutboundSms]:
+    """The SMS of one event, oldest first (for the Historique des actions)."""
+    return OutboundSms.objects.filter(etablissement=etablissement, event_key=event_key).order_by(
+        "created_at", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class ProviderInfo:
+    code: str
+    label: str
+    contact_email: str
+    contact_phone: str
+    website: str
+
+
+def provider_infos() -> list[ProviderInfo]:
+    """ "Informations concernant les fournisseurs de service", from the registry."""
+    infos = []
+    for code in PROVIDERS:
+        provider_class = get_provider_class(code)
+        infos.append(
+            ProviderInfo(
+                code=code,
+                label=provider_class.label,
+                contact_email=provider_class.contact_email,
+                contact_phone=provider_class.contact_phone,
+                website=provider_class.website,
+            )
+        )
+    return infos
+
+
+def provider_changes(*, etablissement, limit: int = 20) -> list[ProviderSettingsChange]:
+    return list(ProviderSettingsChange.objects.filter(etablissement=etablissement)[:limit])
+
+
+# The sortable columns of the SMS lists: ?tri=<key> or ?tri=-<key>.
+SORTS = {
+    "action": ("action_label", "pk"),
+    "eleve": ("eleve_label", "pk"),
+    "division": ("division_label", "eleve_label", "pk"),
+    "evenement": ("event_label", "pk"),
+    "destinataire": ("recipient_label", "pk"),
+    "etat": ("state_changed_at", "pk"),
+}
+
+# The tabs of Suivi des SMS.
+TRACKING_TABS = {
+    "suivi": Q(state__in=(SmsState.SENDING, SmsState.SUBMITTED)),
+    "delivres": Q(state=SmsState.DELIVERED),
+    "invalides": Q(state__in=(SmsState.INVALID, SmsState.UNDELIVERED, SmsState.FAILED, SmsState.EXPIRED)),
+}
+
+LIST_FIELDS = (
+    "pk",
+    "action_label",
+    "eleve_label",
+    "division_label",
+    "event_label",
+    "recipient_label",
+    "phone",
+    "state",
+    "state_changed_at",
+    "provider_id",
+    "error_message",
+    "in_doubt",
+    "resent_as_id",
+)
+
+
+def _sorted(queryset: QuerySet, sort: str, default: tuple[str, ...]) -> QuerySet:
+    key = sort.removeprefix("-")
+    fields = SORTS.get(key, default)
+    if sort.startswith("-"):
+        fields = tuple(f"-{name}" for name in fields)
+    return queryset.order_by(*fields)
+
+
+def sms_waiting_list(*, etablissement, sort: str = "") -> QuerySet[OutboundSms]:
+    """SMS à diffuser: the SMS "en attente de diffusion"."""
+    queryset = OutboundSms.objects.filter(etablissement=etablissement, state=SmsState.QUEUED).only(
+        *LIST_FIELDS
+    )
+    return _sorted(queryset, sort, ("created_at", "pk"))
+
+
+def sms_tracking_list(*, etablissement, tab: str, sort: str = "") -> QuerySet[OutboundSms]:
+    queryset = OutboundSms.objects.filter(TRACKING_TABS[tab], etablissement=etablissement).only(*LIST_FIELDS)
+    return _sorted(queryset, sort, ("-state_changed_at", "-pk"))
+
+
+def school_year_of(day: date) -> tuple[date, date]:
+    """The school year holding ``day``: 1 September to 31 August."""
+    first = day.year if day.month >= 9 else day.year - 1
+    return date(first, 9, 1), date(first + 1, 8, 31)
+
+
+@dataclass(frozen=True)
+class SyntheseLine:
+    action: str
+    month: date
+    delivered: int
+    total: int
+
+
+@dataclass(frozen=True)
+class SyntheseMonth:
+    month: date
+    lines: list[SyntheseLine]
+    delivered: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Synthese:
+    start: date
+    end: date
+    months: list[SyntheseMonth]
+    delivered: int
+    total: int
+
+
+SENT_STATES = (SmsState.SUBMITTED, SmsState.DELIVERED, SmsState.UNDELIVERED, SmsState.EXPIRED)
+
+
+def sms_synthese(*, etablissement, day: date | None = None) -> Synthese:
+    """ "Synthèse des SMS envoyés": per month and action, delivered and total, for one school year
+    (one query)."""
+    start, end = school_year_of(day or timezone.localdate())
+    tz = timezone.get_current_timezone()
+    rows = (
+        OutboundSms.objects.filter(
+            etablissement=etablissement,
+            state__in=SENT_STATES,
+            submitted_at__gte=timezone.make_aware(datetime.combine(start, time.min), tz),
+            submitted_at__lt=timezone.make_aware(datetime.combine(date(end.year, 9, 1), time.min), tz),
+        )
+        .annotate(month=TruncMonth("submitted_at", tzinfo=tz))
+        .values("month", "action_label")
+        .annotate(total=Count("pk"), delivered=Count("pk", filter=Q(state=SmsState.DELIVERED)))
+        .order_by("month", "action_label")
+    )
+    months: dict[date, list[SyntheseLine]] = {}
+    for row in rows:
+        month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
+        months.setdefault(month, []).append(
+            SyntheseLine(row["action_label"], month, row["delivered"], row["total"])
+        )
+    summary = [
+        SyntheseMonth(month, lines, sum(x.delivered for x in lines), sum(x.total for x in lines))
+        for month, lines in months.items()
+    ]
+    return Synthese(
+        start=start,
+        end=end,
+        months=summary,
+        delivered=sum(m.delivered for m in summary),
+        total=sum(m.total for m in summary),
+    )

@@ -1,0 +1,230 @@
+"""Handing released SMS to each établissement's provider, batch after batch.
+
+One call works for one établissement, with its own provider and keys: a school whose provider fails
+never holds back another's SMS. No database transaction is held open across a provider request.
+"""
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from etablissements.services import audit_record
+from sms.crypto import SecretUnreadable
+from sms.encoding import make_gsm_safe
+from sms.models import OutboundSms, ProviderSettings, SmsState
+from sms.providers import get_provider_class
+from sms.providers.base import OutgoingMessage, Provider, ProviderError, SendOutcome
+
+from . import outbox
+from .provider_settings import provider_block, provider_build, provider_label
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class DispatchOutcome:
+    submitted: int = 0
+    rejected: int = 0
+    in_doubt: int = 0
+    retry_in: float | None = None  # seconds: call again then (a transient failure)
+
+
+def in_sending_window(provider_settings: ProviderSettings, now: datetime) -> bool:
+    start, end = provider_settings.window_start, provider_settings.window_end
+    if start is None or end is None:
+        return True
+    local = timezone.localtime(now).time()
+    return start <= local < end if start < end else (local >= start or local < end)
+
+
+def retry_delay(attempts: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with jitter, never beyond SCONET_SMS_RETRY_MAX_DELAY (which stays well under
+    the broker's visibility timeout)."""
+    ceiling = settings.SCONET_SMS_RETRY_BASE_DELAY * 2 ** max(0, attempts - 1)
+    delay = random.uniform(ceiling / 2, ceiling)
+    if retry_after:
+        delay = max(delay, retry_after)
+    return min(delay, settings.SCONET_SMS_RETRY_MAX_DELAY)
+
+
+def _outgoing(sms: OutboundSms, provider: Provider) -> OutgoingMessage:
+    text = sms.text
+    if sms.encoding != "GSM-7" and not provider.capabilities.accepts_ucs2:
+        text = make_gsm_safe(text)
+    return OutgoingMessage(
+        reference=sms.reference, to=sms.phone, text=text, sender=sms.sender, service_code=sms.service_code
+    )
+
+
+def _transient_failure(token: str, rows: list[OutboundSms], error: ProviderError) -> float | None:
+    attempts = max(sms.attempts for sms in rows) + 1  # the rows were loaded before the attempt counted
+    exhausted = [sms.pk for sms in rows if sms.attempts + 1 >= settings.SCONET_SMS_MAX_ATTEMPTS]
+    outbox.sms_fail(
+        ids=exhausted,
+        where=Q(claim_token=token),
+        error_kind=str(error.kind),
+        error_message=f"Abandonné après {settings.SCONET_SMS_MAX_ATTEMPTS} tentatives : {error.message_fr}",
+    )
+    if len(exhausted) == len(rows):
+        return None
+    delay = retry_delay(attempts, error.retry_after)
+    outbox.sms_release_claim(
+        where=Q(claim_token=token),
+        error_kind=str(error.kind),
+        error_message=f"Nouvelle tentative prévue : {error.message_fr}",
+        not_before=timezone.now() + timedelta(seconds=delay),
+    )
+    return delay
+
+
+def _permanent_failure(token: str, etablissement_id: int, label: str, message: str) -> None:
+    provider_block(etablissement_id=etablissement_id, message=f"{label} : {message}")
+    outbox.sms_release_claim(
+        where=Q(claim_token=token),
+        error_kind="provider",
+        error_message=f"En attente, envoi suspendu : {message}",
+    )
+
+
+def _record_results(token: str, rows: list[OutboundSms], results, provider: Provider) -> DispatchOutcome:
+    by_reference = {sms.reference: sms for sms in rows}
+    accepted, rejected, unknown = {}, {}, []
+    for result in results:
+        sms = by_reference.get(result.reference)
+        if sms is None:
+            continue
+        if result.outcome == SendOutcome.ACCEPTED:
+            accepted[sms.pk] = result.provider_id
+        elif result.outcome == SendOutcome.REJECTED:
+            rejected[sms.pk] = result.error or "Refusé par le fournisseur"
+        else:
+            unknown.append(sms)
+    answered = set(accepted) | set(rejected)
+    unknown += [sms for sms in rows if sms.pk not in answered and sms not in unknown]
+    outbox.sms_record_accepted(token=token, accepted=accepted)
+    outbox.sms_record_rejected(token=token, rejected=rejected)
+    in_doubt = unknown
+    if provider.capabilities.takes_client_reference:
+        # The provider never sends one reference twice: asking again is safe, within the bounds.
+        retry = [sms.pk for sms in unknown if sms.attempts + 1 < settings.SCONET_SMS_MAX_ATTEMPTS]
+        outbox.sms_release_claim(
+            where=Q(claim_token=token, pk__in=retry),
+            error_kind="unknown",
+            error_message="Réponse du fournisseur perdue : nouvelle demande avec la même référence",
+            not_before=timezone.now() + timedelta(seconds=retry_delay(1)),
+        )
+        in_doubt = [sms for sms in unknown if sms.pk not in retry]
+    outbox.sms_record_in_doubt(ids=[sms.pk for sms in in_doubt], where=Q(claim_token=token))
+    return DispatchOutcome(submitted=len(accepted), rejected=len(rejected), in_doubt=len(in_doubt))
+
+
+def _send_one_batch(
+    provider_settings: ProviderSettings, provider: Provider, outcome: DispatchOutcome
+) -> bool:
+    """Claims, checks consent, sends and records one batch; False when there is nothing more to do now."""
+    etablissement_id = provider_settings.etablissement_id
+    token, rows = outbox.sms_claim_batch(
+        etablissement_id=etablissement_id, limit=provider.capabilities.max_batch
+    )
+    if not rows:
+        return False
+    rows = outbox.sms_cancel_unreachable(token=token, rows=rows)
+    if not rows:
+        return True
+    label = provider_label(provider_settings.provider_code)
+    messages = [_outgoing(sms, provider) for sms in rows]
+    outbox.sms_mark_request_started(token=token, provider_code=provider_settings.provider_code)
+    try:
+        results = provider.send_batch(messages)
+    except ProviderError as error:
+        if error.retryable:
+            outcome.retry_in = _transient_failure(token, rows, error)
+        else:
+            _permanent_failure(token, etablissement_id, label, error.message_fr)
+        logger.warning("SMS batch refused", extra={"provider": label, "kind": str(error.kind)})
+        return False
+    except Exception:
+        # Whatever happened, the request may have left: never re-send blindly.
+        logger.exception("SMS batch failed unexpectedly", extra={"provider": label})
+        outbox.sms_record_in_doubt(ids=[sms.pk for sms in rows], where=Q(claim_token=token))
+        outcome.in_doubt += len(rows)
+        return False
+    batch = _record_results(token, rows, results, provider)
+    outcome.submitted += batch.submitted
+    outcome.rejected += batch.rejected
+    outcome.in_doubt += batch.in_doubt
+    audit_record(
+        etablissement=provider_settings.etablissement,
+        user=None,
+        action="sms.batch_dispatched",
+        summary=(
+            f"Lot de {len(rows)} SMS transmis à {label} : {batch.submitted} accepté(s), "
+            f"{batch.rejected} refusé(s), {batch.in_doubt} non confirmé(s)"
+        ),
+        details={"reference_lot": token, "sms": [sms.pk for sms in rows]},
+    )
+    return True
+
+
+def sms_dispatch(*, etablissement_id: int, now: datetime | None = None) -> DispatchOutcome:
+    """Sends what the établissement released and is due, until nothing is left or it must wait."""
+    outcome = DispatchOutcome()
+    provider_settings = (
+        ProviderSettings.objects.select_related("etablissement")
+        .filter(etablissement_id=etablissement_id)
+        .first()
+    )
+    if provider_settings is None or not provider_settings.provider_code or provider_settings.sending_blocked:
+        return outcome
+    if not in_sending_window(provider_settings, now or timezone.now()):
+        return outcome  # the sweep comes back once the window opens
+    try:
+        provider = provider_build(provider_settings)
+    except (SecretUnreadable, LookupError) as error:
+        provider_block(etablissement_id=etablissement_id, message=str(error))
+        return outcome
+    while _send_one_batch(provider_settings, provider, outcome):
+        pass
+    return outcome
+
+
+def sms_reclaim_stale(*, now: datetime | None = None) -> int:
+    """SMS left claimed by a worker that died: given back when their request never left (or the provider
+    takes our reference), otherwise counted en transit and marked in doubt, never re-sent blindly."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.SCONET_SMS_CLAIM_TIMEOUT)
+    stale = Q(state=SmsState.SENDING, claimed_at__lt=cutoff) & ~Q(claim_token="")
+    rows = list(OutboundSms.objects.filter(stale).values_list("pk", "request_started_at", "provider_code"))
+    retry, doubt = [], []
+    for pk, started, provider_code in rows:
+        safe = started is None or _takes_client_reference(provider_code)
+        (retry if safe else doubt).append(pk)
+    given_back = outbox.sms_release_claim(
+        where=stale & Q(pk__in=retry), error_kind="", error_message="Repris après l'arrêt d'un worker"
+    )
+    return given_back + len(outbox.sms_record_in_doubt(ids=doubt, where=stale))
+
+
+def _takes_client_reference(provider_code: str) -> bool:
+    try:
+        return get_provider_class(provider_code).capabilities.takes_client_reference
+    except LookupError:
+        return False
+
+
+def sms_due_etablissements(*, now: datetime | None = None) -> list[int]:
+    """The établissements with released SMS waiting for a worker (not suspended by a permanent failure)."""
+    now = now or timezone.now()
+    return list(
+        OutboundSms.objects.filter(state=SmsState.SENDING, claim_token="")
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .exclude(etablissement__sms_provider_settings__sending_blocked=True)
+        .values_list("etablissement_id", flat=True)
+        .distinct()
+        .order_by()
+    )

@@ -1,0 +1,464 @@
+"""The outbox's state machine: the only code that changes an SMS's state.
+
+States only move forward (``ALLOWED_FROM``). Every change is one conditional UPDATE whose WHERE
+clause carries the states it may leave (and, for a worker, its claim token): when two workers race
+for a message, one UPDATE finds the row, the other finds nothing, so no SMS is ever sent twice.
+Each change adds a line to the SMS's history.
+
+    queued ──Diffuser──▶ sending ──accepted──▶ submitted ──report──▶ delivered | undelivered | invalid
+       │                   │  ▲ claim / release         └──72 h without final report──▶ expired
+       └──Supprimer──▶ cancelled ◀─┘ (not yet claimed)  sending ──▶ invalid | failed | cancelled (consent)
+"""
+
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+
+from eleves.models import Eleve, Responsable
+from eleves.sms_reach import sms_reach
+from etablissements.services import audit_record
+from sms.encoding import analyse
+from sms.models import OutboundSms, SmsHistory, SmsState
+
+ALLOWED_FROM: dict[str, tuple[str, ...]] = {
+    SmsState.SENDING: (SmsState.QUEUED,),
+    SmsState.SUBMITTED: (SmsState.SENDING,),
+    SmsState.DELIVERED: (SmsState.SUBMITTED,),
+    SmsState.UNDELIVERED: (SmsState.SUBMITTED,),
+    SmsState.INVALID: (SmsState.SENDING, SmsState.SUBMITTED),
+    SmsState.EXPIRED: (SmsState.SUBMITTED,),
+    SmsState.FAILED: (SmsState.SENDING,),
+    SmsState.CANCELLED: (SmsState.QUEUED, SmsState.SENDING),
+}
+
+# Still waiting: not dispatched, or released but neither claimed by a worker nor ever handed to a
+# provider (e.g. outside the sending hours). Such an SMS may still be cancelled or re-rendered.
+WAITING = Q(state=SmsState.QUEUED) | Q(state=SmsState.SENDING, claim_token="", request_started_at=None)
+
+
+class SmsRecipientUnreachable(ValueError):
+    """``sms_enqueue`` refuses a responsable who cannot receive SMS (check ``sms_reach`` first)."""
+
+    def __init__(self, responsable, reason: str):
+        super().__init__(f"{responsable} ne peut pas recevoir de SMS : {reason}")
+        self.responsable = responsable
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class SmsDraft:
+    """What the absences app asks to send; ``dedup_key`` is unique forever (the same key queues once)."""
+
+    dedup_key: str
+    event_key: str
+    eleve: Eleve | None
+    responsable: Responsable | None
+    phone: str
+    recipient_label: str
+    text: str
+    sender: str
+    service_code: str
+    eleve_label: str
+    division_label: str
+    event_label: str
+    action_label: str
+
+
+def _transition(
+    ids: Sequence[int],
+    to: str,
+    *,
+    where: Q | None = None,
+    note: str | Callable[[int], str] = "",
+    at: datetime | None = None,
+    **fields,
+) -> list[int]:
+    """Moves the given SMS to ``to`` with ONE conditional UPDATE; returns the ids that did move."""
+    if not ids:
+        return []
+    now = at or timezone.now()
+    moved = (
+        OutboundSms.objects.filter(pk__in=ids, state__in=ALLOWED_FROM[to])
+        .filter(where or Q())
+        .update(state=to, state_changed_at=now, **fields)
+    )
+    if moved == 0:
+        return []
+    changed = (
+        list(ids)
+        if moved == len(ids)
+        else list(
+            OutboundSms.objects.filter(pk__in=ids, state=to, state_changed_at=now).values_list(
+                "pk", flat=True
+            )
+        )
+    )
+    SmsHistory.objects.bulk_create(
+        SmsHistory(sms_id=pk, at=now, state=to, note=(note(pk) if callable(note) else note)[:300])
+        for pk in changed
+    )
+    return changed
+
+
+# --------------------------------------------------------------------------------------------------
+# Queueing, and the staff's decisions on waiting SMS
+
+
+def _masked(phone: str) -> str:
+    return f"{phone[:4]}…{phone[-2:]}" if len(phone) > 6 else "…"
+
+
+@transaction.atomic
+def sms_enqueue(*, etablissement, user, drafts: Sequence[SmsDraft]) -> list[OutboundSms]:
+    """Puts SMS "en attente de diffusion" (SMS à diffuser). A ``dedup_key`` already used queues nothing
+    more and returns the SMS queued the first time. Raises ``SmsRecipientUnreachable`` for a
+    responsable who cannot receive SMS: nothing is queued then."""
+    for draft in drafts:
+        if draft.responsable is not None:
+            reach = sms_reach(draft.responsable)
+            if not reach.can_receive:
+                raise SmsRecipientUnreachable(draft.responsable, reach.reason)
+    keys = [d.dedup_key for d in drafts]
+    existing = set(
+        OutboundSms.objects.filter(etablissement=etablissement, dedup_key__in=keys).values_list(
+            "dedup_key", flat=True
+        )
+    )
+    now = timezone.now()
+    new_rows = []
+    for draft in drafts:
+        if draft.dedup_key in existing:
+            continue
+        existing.add(draft.dedup_key)
+        analysis = analyse(draft.text)
+        new_rows.append(
+            OutboundSms(
+                etablissement=etablissement,
+                state_changed_at=now,
+                encoding=analysis.encoding,
+                parts=analysis.parts,
+                **{**vars(draft), "service_code": str(draft.service_code)},
+            )
+        )
+    OutboundSms.objects.bulk_create(new_rows, ignore_conflicts=True)
+    rows = {
+        sms.dedup_key: sms
+        for sms in OutboundSms.objects.filter(etablissement=etablissement, dedup_key__in=keys)
+    }
+    created_keys = {row.dedup_key for row in new_rows}
+    SmsHistory.objects.bulk_create(
+        SmsHistory(sms=sms, at=sms.state_changed_at, state=SmsState.QUEUED, note=f"Mis en attente par {user}")
+        for key, sms in rows.items()
+        if key in created_keys and sms.state_changed_at == now
+    )
+    return [rows[key] for key in dict.fromkeys(keys)]
+
+
+def sms_cancel_waiting(*, etablissement, event_key: str, reason: str, user) -> int:
+    """The event's SMS still waiting become annulé (kept, with the reason); sent ones are untouched."""
+    ids = list(
+        OutboundSms.objects.filter(WAITING, etablissement=etablissement, event_key=event_key).values_list(
+            "pk", flat=True
+        )
+    )
+    return len(
+        _transition(ids, SmsState.CANCELLED, where=WAITING, note=f"{reason} ({user})", error_message=reason)
+    )
+
+
+def sms_rerender_waiting(
+    *, etablissement, event_key: str, event_label: str, text_for: Callable[[OutboundSms], str]
+) -> int:
+    """Re-renders the event's SMS still waiting; an SMS already handed to a worker is never changed."""
+    changed = 0
+    for sms in OutboundSms.objects.filter(WAITING, etablissement=etablissement, event_key=event_key):
+        text = text_for(sms)
+        analysis = analyse(text)
+        changed += OutboundSms.objects.filter(WAITING, pk=sms.pk).update(
+            text=text, encoding=analysis.encoding, parts=analysis.parts, event_label=event_label
+        )
+    return changed
+
+
+def sms_release(*, etablissement, user, ids: Iterable[int]) -> int:
+    """ "Diffuser les SMS sélectionnés": the selected SMS leave the waiting list and go to the workers,
+    once this transaction commits. Returns how many."""
+    from sms.tasks import sms_dispatch  # the task module calls these services: import it late
+
+    candidates = list(
+        OutboundSms.objects.filter(
+            etablissement=etablissement, pk__in=list(ids), state=SmsState.QUEUED
+        ).values_list("pk", flat=True)
+    )
+    released = _transition(
+        candidates,
+        SmsState.SENDING,
+        where=Q(etablissement=etablissement),
+        note=f"Diffusé par {user}",
+        released_at=timezone.now(),
+        released_by=user,
+    )
+    if released:
+        audit_record(
+            etablissement=etablissement,
+            user=user,
+            action="sms.batch_released",
+            summary=f"{len(released)} SMS diffusé(s) depuis « SMS à diffuser »",
+            details={"sms": released},
+        )
+        transaction.on_commit(lambda: sms_dispatch.delay(etablissement.pk))
+    return len(released)
+
+
+def sms_cancel_selected(*, etablissement, user, ids: Iterable[int]) -> int:
+    """ "Supprimer" in SMS à diffuser: the SMS become annulé and stay on record."""
+    reason = f"Supprimé par {user} dans « SMS à diffuser »"
+    candidates = list(
+        OutboundSms.objects.filter(etablissement=etablissement, pk__in=list(ids))
+        .filter(WAITING)
+        .values_list("pk", flat=True)
+    )
+    cancelled = _transition(
+        candidates,
+        SmsState.CANCELLED,
+        where=WAITING & Q(etablissement=etablissement),
+        note=reason,
+        error_message=reason,
+    )
+    if cancelled:
+        audit_record(
+            etablissement=etablissement,
+            user=user,
+            action="sms.cancelled",
+            summary=f"{len(cancelled)} SMS supprimé(s) de « SMS à diffuser »",
+            details={"sms": cancelled},
+        )
+    return len(cancelled)
+
+
+@transaction.atomic
+def sms_resend(*, etablissement, user, sms: OutboundSms, phone: str) -> OutboundSms:
+    """Sends again, as a NEW SMS, an SMS that was invalide or non remis, to the corrected number.
+    The new SMS waits in "SMS à diffuser"; the old one keeps its record and points to the new one."""
+    if sms.state not in (SmsState.INVALID, SmsState.UNDELIVERED, SmsState.FAILED, SmsState.EXPIRED):
+        raise ValueError("Seul un SMS invalide, non remis ou en échec peut être renvoyé.")
+    if sms.resent_as_id:
+        return sms.resent_as
+    if sms.responsable is not None and not sms.responsable.accepte_sms:
+        raise SmsRecipientUnreachable(sms.responsable, "n'accepte pas les SMS")
+    draft = SmsDraft(
+        dedup_key=f"sms.renvoi:{sms.reference}",
+        event_key=sms.event_key,
+        eleve=sms.eleve,
+        responsable=None,  # the number was corrected by hand for this SMS: sms_reach is not asked
+        phone=phone,
+        recipient_label=sms.recipient_label,
+        text=sms.text,
+        sender=sms.sender,
+        service_code=sms.service_code,
+        eleve_label=sms.eleve_label,
+        division_label=sms.division_label,
+        event_label=sms.event_label,
+        action_label=sms.action_label,
+    )
+    (new_sms,) = sms_enqueue(etablissement=etablissement, user=user, drafts=[draft])
+    if sms.responsable_id:
+        OutboundSms.objects.filter(pk=new_sms.pk).update(responsable=sms.responsable)
+    OutboundSms.objects.filter(pk=sms.pk, resent_as=None).update(resent_as=new_sms)
+    audit_record(
+        etablissement=etablissement,
+        user=user,
+        action="sms.resent",
+        summary=f"SMS {sms.pk} renvoyé au {_masked(phone)} (nouveau SMS {new_sms.pk})",
+        details={"sms": sms.pk, "nouveau": new_sms.pk},
+    )
+    return new_sms
+
+
+# --------------------------------------------------------------------------------------------------
+# The workers' side: claim, hand over, record the answer
+
+
+def sms_claim_batch(*, etablissement_id: int, limit: int, now: datetime | None = None):
+    """Claims up to ``limit`` released SMS that are due, with one conditional UPDATE; returns the
+    claim token and the rows won (another worker's claim makes a row lost to this one)."""
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    due = Q(not_before__isnull=True) | Q(not_before__lte=now)
+    candidates = list(
+        OutboundSms.objects.filter(
+            due, etablissement_id=etablissement_id, state=SmsState.SENDING, claim_token=""
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not candidates:
+        return token, []
+    OutboundSms.objects.filter(pk__in=candidates, state=SmsState.SENDING, claim_token="").update(
+        claim_token=token, claimed_at=now
+    )
+    rows = list(
+        OutboundSms.objects.filter(claim_token=token, state=SmsState.SENDING)
+        .select_related("responsable")
+        .order_by("pk")
+    )
+    return token, rows
+
+
+def sms_cancel_unreachable(*, token: str, rows: Sequence[OutboundSms]) -> list[OutboundSms]:
+    """Consent is asked again at dispatch: a responsable who withdrew it (or lost their mobile) is sent
+    nothing; the SMS becomes annulé with the reason. Returns the rows still to send."""
+    refused = {}
+    for sms in rows:
+        if sms.responsable is not None:
+            reach = sms_reach(sms.responsable)
+            if not reach.can_receive:
+                refused[sms.pk] = f"Annulé à l'envoi : le responsable {reach.reason}"
+    if refused:
+        _transition(
+            list(refused),
+            SmsState.CANCELLED,
+            where=Q(claim_token=token),
+            note=lambda pk: refused[pk],
+            error_kind="consent",
+            error_message=Case(*(When(pk=pk, then=Value(r)) for pk, r in refused.items())),
+        )
+    return [sms for sms in rows if sms.pk not in refused]
+
+
+def sms_mark_request_started(*, token: str, provider_code: str, now: datetime | None = None) -> int:
+    """Just before the request leaves: from now on, losing the answer leaves the SMS in doubt."""
+    return OutboundSms.objects.filter(claim_token=token, state=SmsState.SENDING).update(
+        request_started_at=now or timezone.now(), attempts=F("attempts") + 1, provider_code=provider_code
+    )
+
+
+def sms_record_accepted(*, token: str, accepted: dict[int, str], now: datetime | None = None) -> list[int]:
+    """The provider took them: en transit, with its message id (pk → provider id)."""
+    now = now or timezone.now()
+    return _transition(
+        list(accepted),
+        SmsState.SUBMITTED,
+        where=Q(claim_token=token),
+        at=now,
+        note="Accepté par le fournisseur",
+        submitted_at=now,
+        provider_id=Case(*(When(pk=pk, then=Value(pid)) for pk, pid in accepted.items())),
+        error_kind="",
+        error_message="",
+    )
+
+
+def sms_record_rejected(*, token: str, rejected: dict[int, str]) -> list[int]:
+    """Refused for itself (bad number, content): invalide, never retried (pk → reason in French)."""
+    return _transition(
+        list(rejected),
+        SmsState.INVALID,
+        where=Q(claim_token=token),
+        note=lambda pk: rejected[pk],
+        error_kind="rejected",
+        error_message=Case(*(When(pk=pk, then=Value(r[:300])) for pk, r in rejected.items())),
+    )
+
+
+IN_DOUBT_MESSAGE = (
+    "Envoi non confirmé : le fournisseur a peut-être reçu ce SMS ; il n'est pas renvoyé "
+    "automatiquement pour ne pas risquer un doublon."
+)
+
+
+def sms_record_in_doubt(*, ids: Sequence[int], where: Q, reason: str = IN_DOUBT_MESSAGE) -> list[int]:
+    """The request may have gone through and its answer is lost: the SMS is counted en transit,
+    marked in doubt, and never re-sent blindly (a status report, if one comes, settles it)."""
+    return _transition(
+        list(ids),
+        SmsState.SUBMITTED,
+        where=where,
+        note=reason,
+        in_doubt=True,
+        submitted_at=timezone.now(),
+        error_kind="in_doubt",
+        error_message=reason,
+    )
+
+
+def sms_release_claim(
+    *, where: Q, error_kind: str, error_message: str, not_before: datetime | None = None
+) -> int:
+    """Gives claimed SMS back to the queue after a failure where the request surely did not go
+    through (or the provider takes our reference, so that a re-send is never a duplicate)."""
+    return OutboundSms.objects.filter(where, state=SmsState.SENDING).update(
+        claim_token="",
+        claimed_at=None,
+        request_started_at=None,
+        not_before=not_before,
+        error_kind=error_kind,
+        error_message=error_message[:300],
+    )
+
+
+def sms_fail(*, ids: Sequence[int], where: Q, error_kind: str, error_message: str) -> list[int]:
+    """Our side gives up (retries exhausted): échec, with the reason."""
+    return _transition(
+        list(ids),
+        SmsState.FAILED,
+        where=where,
+        note=error_message,
+        error_kind=error_kind,
+        error_message=error_message[:300],
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Delivery reports
+
+
+def sms_apply_reports(*, rows: dict[str, int], reports: Iterable, now: datetime | None = None) -> int:
+    """Applies the provider's status reports to SMS en transit (``rows``: provider id → pk), one
+    UPDATE per final state. A report that would move an SMS back, or repeats one already applied,
+    changes nothing."""
+    by_state: dict[str, dict[int, object]] = {}
+    for report in reports:
+        pk = rows.get(report.provider_id)
+        if pk is not None and report.state in (SmsState.DELIVERED, SmsState.UNDELIVERED, SmsState.INVALID):
+            by_state.setdefault(report.state, {})[pk] = report
+    changed = 0
+    for state, reports_by_pk in by_state.items():
+        changed += len(
+            _transition(
+                list(reports_by_pk),
+                state,
+                where=Q(state=SmsState.SUBMITTED),
+                at=now,
+                note=lambda pk, r=reports_by_pk: f"Accusé du fournisseur : {r[pk].raw or r[pk].state}",
+                error_kind="report" if state != SmsState.DELIVERED else "",
+                error_message=(
+                    ""
+                    if state == SmsState.DELIVERED
+                    else "Le réseau n'a pas pu remettre le SMS (téléphone éteint, numéro hors service)"
+                    if state == SmsState.UNDELIVERED
+                    else "Numéro refusé par le fournisseur"
+                ),
+            )
+        )
+    return changed
+
+
+def sms_expire_unreported(*, before: datetime) -> int:
+    """En transit since before ``before`` with no final report: marked so (never "délivré")."""
+    ids = list(
+        OutboundSms.objects.filter(state=SmsState.SUBMITTED, submitted_at__lt=before).values_list(
+            "pk", flat=True
+        )
+    )
+    message = "Aucun accusé de réception final du fournisseur"
+    return len(
+        _transition(
+            ids, SmsState.EXPIRED, where=Q(submitted_at__lt=before), note=message, error_message=message
+        )
+    )

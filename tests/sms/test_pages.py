@@ -1,0 +1,230 @@
+"""The SMS pages: SMS à diffuser, Suivi des SMS and its tabs, with the seed's words; constant queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sms.models import OutboundSms, SmsState
+from tests import factories
+from tests.sms.conftest import bulk_sms, page_text, queue_sms
+
+
+def test_sms_a_diffuser_lists_the_waiting_sms_with_the_seed_words(vie_scolaire_client, etablissement):
+    queue_sms(etablissement, 1)
+
+    page = page_text(vie_scolaire_client.get(reverse("sms_waiting")))
+
+    assert "Il y a actuellement 1 SMS en attente de diffusion" in page
+    for word in ("Action", "Nom élève", "Division", "Evènement", "Destinataire", "tout sélectionner"):
+        assert word in page
+    assert "Envoi de SMS" in page
+    assert "Légal 1 - Financier" in page
+    assert "Diffuser les SMS sélectionnés" in page
+    assert "Supprimer" in page
+    assert "Enregistrement(s) 1 à 1, sur 1 trouvé(s)" in page
+
+
+def test_sms_a_diffuser_paginates_and_sorts(vie_scolaire_client, etablissement):
+    bulk_sms(etablissement, 45)
+
+    first = page_text(vie_scolaire_client.get(reverse("sms_waiting"), {"tri": "-eleve"}))
+    last = page_text(vie_scolaire_client.get(reverse("sms_waiting"), {"tri": "-eleve", "page": 3}))
+
+    assert "Enregistrement(s) 1 à 20, sur 45 trouvé(s)" in first
+    assert "ELEVE00044" in first
+    assert "ELEVE00000" not in first
+    assert "Enregistrement(s) 41 à 45, sur 45 trouvé(s)" in last
+    assert "ELEVE00000" in last
+
+
+@pytest.mark.parametrize(
+    ("url_name", "state"),
+    [
+        ("sms_waiting", SmsState.QUEUED),
+        ("sms_tracking", SmsState.SUBMITTED),
+        ("sms_tracking_delivered", SmsState.DELIVERED),
+        ("sms_tracking_failed", SmsState.UNDELIVERED),
+        ("sms_synthese", SmsState.DELIVERED),
+    ],
+)
+def test_list_pages_run_the_same_queries_for_ten_or_two_thousand_rows(
+    vie_scolaire_client, etablissement, django_assert_max_num_queries, url_name, state
+):
+    bulk_sms(etablissement, 10, state=state)
+    vie_scolaire_client.get(reverse(url_name))  # session and caches warmed
+    with django_assert_max_num_queries(12) as few:
+        assert vie_scolaire_client.get(reverse(url_name)).status_code == 200
+
+    bulk_sms(etablissement, 2000, state=state)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = vie_scolaire_client.get(reverse(url_name))
+
+    assert response.status_code == 200
+
+
+def test_diffuser_releases_the_ticked_sms_and_supprimer_cancels_them(
+    vie_scolaire_client, etablissement, simulator, django_capture_on_commit_callbacks
+):
+    sent, deleted, untouched = queue_sms(etablissement, 3)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        vie_scolaire_client.post(reverse("sms_waiting"), {"sms": [sent.pk], "action": "diffuser"})
+    response = vie_scolaire_client.post(
+        reverse("sms_waiting"), {"sms": [deleted.pk], "action": "supprimer"}, follow=True
+    )
+
+    assert len(callbacks) == 1  # the dispatch task, queued once the transaction commits
+    states = dict(OutboundSms.objects.values_list("pk", "state"))
+    assert states == {sent.pk: "sending", deleted.pk: "cancelled", untouched.pk: "queued"}
+    assert "1 SMS supprimé(s)" in page_text(response)
+
+
+def test_diffuser_without_provider_says_so_and_keeps_the_sms_waiting(vie_scolaire_client, etablissement):
+    (sms,) = queue_sms(etablissement, 1)
+
+    response = vie_scolaire_client.post(
+        reverse("sms_waiting"), {"sms": [sms.pk], "action": "diffuser"}, follow=True
+    )
+
+    assert "Aucun fournisseur de service n'est paramétré" in page_text(response)
+    assert OutboundSms.objects.get(pk=sms.pk).state == SmsState.QUEUED
+
+
+def test_ticking_another_schools_sms_is_refused(
+    vie_scolaire_client, etablissement, other_etablissement, simulator
+):
+    (theirs,) = queue_sms(other_etablissement, 1)
+
+    response = vie_scolaire_client.post(
+        reverse("sms_waiting"), {"sms": [theirs.pk], "action": "supprimer"}, follow=True
+    )
+
+    assert OutboundSms.objects.get(pk=theirs.pk).state == SmsState.QUEUED
+    assert "Sélectionnez un choix valide" in page_text(response)
+
+
+def test_suivi_des_sms_shows_the_etat_de_diffusion_as_sconet(vie_scolaire_client, etablissement):
+    (sms,) = queue_sms(etablissement, 1)
+    at = timezone.make_aware(timezone.datetime(2008, 2, 15, 14, 40))
+    OutboundSms.objects.filter(pk=sms.pk).update(
+        state=SmsState.SUBMITTED, provider_id="11188", state_changed_at=at
+    )
+
+    page = page_text(vie_scolaire_client.get(reverse("sms_tracking")))
+
+    assert "Msg 11188 - en transit - 15/02/2008 à 14:40" in page
+    assert "Il y a actuellement 1 SMS" in page
+    for tab in (
+        "Suivi des SMS",
+        "SMS délivrés",
+        "SMS invalides ou non remis",
+        "Synthèse SMS",
+        "Mettre à jour",
+    ):
+        assert tab in page
+
+
+def test_invalid_tab_shows_the_reason_and_offers_to_resend(vie_scolaire_client, etablissement):
+    (sms,) = queue_sms(etablissement, 1)
+    OutboundSms.objects.filter(pk=sms.pk).update(
+        state=SmsState.INVALID, error_message="Numéro inconnu de l'opérateur"
+    )
+
+    page = page_text(vie_scolaire_client.get(reverse("sms_tracking_failed")))
+    response = vie_scolaire_client.post(reverse("sms_resend", args=[sms.pk]), {"phone": "06 98 76 54 32"})
+
+    assert "Numéro inconnu de l'opérateur" in page
+    assert reverse("sms_resend", args=[sms.pk]) in page
+    assert response.status_code == 302
+    new = OutboundSms.objects.get(state=SmsState.QUEUED)
+    assert new.phone == "+33698765432"
+    assert new.pk != sms.pk
+
+
+def test_resend_refuses_a_number_that_is_not_a_mobile(vie_scolaire_client, etablissement):
+    (sms,) = queue_sms(etablissement, 1)
+    OutboundSms.objects.filter(pk=sms.pk).update(state=SmsState.INVALID)
+
+    response = vie_scolaire_client.post(reverse("sms_resend", args=[sms.pk]), {"phone": "04 72 00 00 00"})
+
+    assert "n'est pas un numéro de mobile" in page_text(response)
+    assert OutboundSms.objects.count() == 1
+
+
+def test_synthese_counts_per_month_and_action_with_the_annual_total(vie_scolaire_client, etablissement):
+    today = timezone.localdate()
+    bulk_sms(etablissement, 3, state=SmsState.DELIVERED)
+    bulk_sms(etablissement, 2, state=SmsState.SUBMITTED)
+    bulk_sms(etablissement, 4, state=SmsState.CANCELLED)  # never sent: not counted
+
+    page = page_text(vie_scolaire_client.get(reverse("sms_synthese")))
+
+    assert "Synthèse des SMS envoyés" in page
+    assert f'<td>{today:%m/%Y}</td><td class="text-end">3</td><td class="text-end">5</td>' in page
+    assert 'Total Annuel</td><td class="text-end">3</td><td class="text-end">5</td>' in page
+    month = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ][today.month - 1]
+    assert f"Total {month}" in page
+
+
+def test_synthese_leaves_out_the_previous_school_year(vie_scolaire_client, etablissement):
+    bulk_sms(etablissement, 2, state=SmsState.DELIVERED)
+    OutboundSms.objects.update(submitted_at=timezone.now() - timedelta(days=400))
+
+    page = page_text(vie_scolaire_client.get(reverse("sms_synthese")))
+
+    assert "Aucun SMS envoyé cette année scolaire" in page
+
+
+@pytest.mark.parametrize("url_name", ["sms_detail", "sms_resend"])
+def test_another_schools_sms_is_not_found(vie_scolaire_client, other_etablissement, url_name):
+    (theirs,) = queue_sms(other_etablissement, 1)
+    OutboundSms.objects.filter(pk=theirs.pk).update(state=SmsState.INVALID)
+
+    assert vie_scolaire_client.get(reverse(url_name, args=[theirs.pk])).status_code == 404
+    if url_name == "sms_resend":
+        response = vie_scolaire_client.post(reverse(url_name, args=[theirs.pk]), {"phone": "0698765432"})
+        assert response.status_code == 404
+    assert OutboundSms.objects.count() == 1
+
+
+def test_the_detail_page_shows_the_history(vie_scolaire_client, etablissement):
+    (sms,) = queue_sms(etablissement, 1)
+
+    page = page_text(vie_scolaire_client.get(reverse("sms_detail", args=[sms.pk])))
+
+    assert "en attente de diffusion" in page
+    assert "Historique" in page
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["sms_waiting", "sms_tracking", "sms_tracking_delivered", "sms_tracking_failed", "sms_synthese"],
+)
+def test_a_user_without_role_is_refused_the_sms_pages(client, etablissement, url_name):
+    client.force_login(factories.UserFactory(etablissements=[etablissement]))
+
+    assert client.get(reverse(url_name)).status_code == 403
+
+
+def test_a_user_without_role_cannot_dispatch_or_refresh(client, etablissement, simulator):
+    (sms,) = queue_sms(etablissement, 1)
+    client.force_login(factories.UserFactory(etablissements=[etablissement]))
+
+    assert client.post(reverse("sms_waiting"), {"sms": [sms.pk], "action": "diffuser"}).status_code == 403
+    assert client.post(reverse("sms_refresh"), {"sms": [sms.pk]}).status_code == 403
+    assert OutboundSms.objects.get(pk=sms.pk).state == SmsState.QUEUED
