@@ -192,6 +192,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through the settings' LOGGING (JSON, redacted) instead of Celery's own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Structured logging to stdout: one JSON object a line.
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
