@@ -6,6 +6,8 @@ each role. Each app adds its own demo data through the same services the staff u
 
 from django.db import transaction
 
+from absences.models import Traitement
+from absences.services import action_create, modele_create, parametrages_ensure
 from eleves.demo import demo_export_files
 from eleves.services import siecle_import
 from etablissements.models import Etablissement
@@ -72,4 +74,27 @@ def demo_load() -> None:
         password="demo",
         option1="",
         option2="",
+    )
+    _absences_demo(college)
+
+
+def _absences_demo(college) -> None:
+    """The Collège Victor Hugo's SMS model and its "SMS / Envoi de SMS" action (seed, step 3)."""
+    parametrages_ensure(etablissement=college)
+    modele = modele_create(
+        etablissement=college,
+        nom="absence",
+        texte=(
+            "[ETABLISSEMENT] : [PRENOM] [NOM] ([DIVISION]) est en [TYPE] le [DATE DEBUT] à [HEURE DEBUT]. "
+            "Merci de nous contacter au [TELEPHONE ETABLISSEMENT]."
+        ),
+    )
+    action_create(
+        etablissement=college,
+        libelle_court="SMS",
+        libelle_long="Envoi de SMS",
+        delai_alerte_jours=2,
+        traitement=Traitement.SMS,
+        modele=modele,
+        emetteur="+33472000000",
     )

@@ -10,7 +10,12 @@ from tests import factories
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls made beside it are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.celery_worker", "tests.fixtures.stack"]
+pytest_plugins = [
+    "tests.fixtures.browser",
+    "tests.fixtures.celery_worker",
+    "tests.fixtures.stack",
+    "tests.loopback.fixtures",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,8 @@
 from django.utils.module_loading import import_string
 
 PROVIDERS = {
+    "pluriware": "sms.providers.pluriware.PluriwareProvider",
+    "digitalmedia": "sms.providers.digitalmedia.DigitalMediaProvider",
     "simulator": "sms.providers.simulator.SimulatorProvider",
 }
 

@@ -7,16 +7,20 @@ dict.
 """
 
 import enum
+import logging
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import requests
 from django.conf import settings
+from django.utils import timezone
 from urllib3.exceptions import NewConnectionError
+
+logger = logging.getLogger(__name__)
 
 # Our status words for a message the provider has taken (providers.md, "Our status words").
 SUBMITTED = "submitted"
@@ -103,6 +107,10 @@ class StatusReport:
     raw: str = field(default="")  # the provider's own words, for the record
 
 
+class BadAnswer(Exception):
+    """Raised by a parser when the provider's answer is not what the adapter understands."""
+
+
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
 PROVIDER_TEXT_MAX_LENGTH = 200
 
@@ -114,6 +122,27 @@ def provider_text(raw: object) -> str:
     if len(text) > PROVIDER_TEXT_MAX_LENGTH:
         text = text[: PROVIDER_TEXT_MAX_LENGTH - 1] + "…"
     return text
+
+
+PROVIDER_ID_MAX_LENGTH = 64
+_PROVIDER_ID = re.compile(rf"^[A-Za-z0-9._:-]{{1,{PROVIDER_ID_MAX_LENGTH}}}$")
+
+
+def provider_id_from(value: object) -> str:
+    """A provider's message id as we keep it: short, no markup, no spaces. BadAnswer otherwise."""
+    text = "" if value is None else str(value).strip()
+    if not _PROVIDER_ID.match(text):
+        raise BadAnswer(f"identifiant de message inattendu « {provider_text(text)} ».")
+    return text
+
+
+def parse_iso_datetime(value: object) -> datetime | None:
+    """An ISO 8601 date from a provider, aware (in our time zone when it gives none); None if unreadable."""
+    try:
+        moment = datetime.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
 class Provider(ABC):
@@ -169,17 +198,15 @@ class AmbiguousFailure(Exception):
         self.message_fr = message_fr
 
 
-class BadAnswer(Exception):
-    """Raised by a parser when the provider's answer is not what the adapter understands."""
-
-
 class HttpProvider(Provider):
     """The steps every HTTP provider follows. A subclass names its endpoint setting and writes
-    ``build_send``, ``parse_send``, ``build_status``, ``parse_status`` (and optionally
+    ``build_send``, ``parse_send``, ``build_status``, ``status_entries``, ``state_words`` (and optionally
     ``build_credentials_check`` / ``parse_credentials_check``); it raises ``ProviderError`` for an
     answer that refuses the whole request and ``BadAnswer`` for one it cannot read."""
 
     url_setting: str
+    state_words: dict[str, str]  # the provider's status words → ours (REPORT_STATES)
+    status_batch = 100  # ids asked about in one status request
 
     def __init__(self, credentials: Credentials, *, base_url: str | None = None):
         super().__init__(credentials, base_url=base_url or getattr(settings, self.url_setting))
@@ -199,7 +226,24 @@ class HttpProvider(Provider):
     def build_status(self, provider_ids: Sequence[str]) -> HttpCall: ...
 
     @abstractmethod
-    def parse_status(self, response: requests.Response) -> list[StatusReport]: ...
+    def status_entries(self, response: requests.Response) -> Iterable[tuple[object, object, object]]:
+        """(message id, the provider's status word, its date) for each status in the answer."""
+
+    def parse_status(self, response: requests.Response) -> list[StatusReport]:
+        """Reports in our words through ``state_words``; a word the adapter does not know is left
+        out (with a line in the log), so that one odd status never blocks the others."""
+        reports = []
+        for provider_id, word, at in self.status_entries(response):
+            if word not in self.state_words:
+                logger.warning("SMS provider status word not understood", extra={"word": provider_text(word)})
+                continue
+            state = self.state_words[word]
+            reports.append(
+                StatusReport(
+                    provider_id_from(provider_id), state, parse_iso_datetime(at), raw=provider_text(word)
+                )
+            )
+        return reports
 
     def build_credentials_check(self) -> HttpCall:
         return self.build_status([])
@@ -223,10 +267,13 @@ class HttpProvider(Provider):
             return unknown_results(messages, f"Réponse du fournisseur incomprise : {provider_text(error)}")
 
     def fetch_statuses(self, provider_ids: Sequence[str]) -> list[StatusReport]:
-        if not provider_ids:
-            return []
-        response = self._exchange(self.build_status(provider_ids), side_effects=False)
-        return self._read(self.parse_status, response)
+        """One request per ``status_batch`` ids."""
+        reports = []
+        for start in range(0, len(provider_ids), self.status_batch):
+            chunk = provider_ids[start : start + self.status_batch]
+            response = self._exchange(self.build_status(chunk), side_effects=False)
+            reports.extend(self._read(self.parse_status, response))
+        return reports
 
     def check_credentials(self) -> None:
         response = self._exchange(self.build_credentials_check(), side_effects=False)
@@ -331,6 +378,11 @@ def raise_for_http_status(response: requests.Response, *, label: str) -> None:
         f"Le fournisseur ({label}) refuse la demande (HTTP {status}).",
         retryable=False,
     )
+
+
+def rejected_result(reference: str, reason: object) -> SendResult:
+    reason = provider_text(reason or "") or "sans motif"
+    return SendResult(reference, SendOutcome.REJECTED, error=f"Refusé par le fournisseur : {reason}")
 
 
 def unknown_results(messages: Sequence[OutgoingMessage], error: str) -> list[SendResult]:

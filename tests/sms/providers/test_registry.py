@@ -14,7 +14,11 @@ def test_every_registered_provider_is_a_provider_with_its_code():
 
 
 def test_provider_choices_show_sconet_labels():
-    assert ("simulator", "SIMULATEUR") in provider_choices()
+    assert provider_choices() == [
+        ("pluriware", "PLURIWARE"),
+        ("digitalmedia", "DIGITAL MEDIA"),
+        ("simulator", "SIMULATEUR"),
+    ]
 
 
 def test_an_unknown_code_is_refused():

@@ -1,0 +1,248 @@
+"""10,000 waiting SMS dispatched through the Pluriware adapter to the loopback server by one real
+Celery worker, against the floor: the same requests posted by a bare loop with `requests`.
+
+Prints:
+- end to end: from "Diffuser les SMS sélectionnés" to the last SMS en transit, SMS and requests per second;
+- the floor: the same 100-message requests posted by a bare loop (and, to show what batching buys, the
+  same 10,000 SMS posted one per request);
+- their ratios (aims: end to end at least half the floor's rate per request; the batched run faster
+  than the one-per-request floor);
+- one status poll over the 10,000 SMS en transit: its time and the SQL queries it runs.
+
+It works on a database of its own (created and dropped, like the tests'), on the configured
+DATABASE_URL / CELERY_BROKER_URL (SQLite and the embedded broker when unset). The loopback server
+runs in a process of its own, so that neither the bench's loop nor the worker shares its interpreter.
+"""
+
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sconet.settings")
+
+COUNT = 10_000
+TEXT = (
+    "Collège Victor Hugo : votre enfant ELEVE a été absent le 15/02/2008 de 08:30 à 12:00. "
+    "Merci de justifier cette absence."
+)
+DISPATCH_TIMEOUT_SECONDS = 900
+
+
+def _serve(connection) -> None:
+    """The loopback Pluriware server, in its own process, answering commands from the bench."""
+    from tests.loopback import PluriwareServer
+
+    with PluriwareServer() as server:
+        connection.send(server.url)
+        while (command := connection.recv()) != "stop":
+            if command == "count":
+                connection.send((len(server.requests), len(server.sent_messages())))
+            elif command == "deliver_all":
+                server.mark_delivered(list(server.states))
+                connection.send(None)
+            elif command == "unique_numbers":
+                connection.send(len({(m["to"], m["text"]) for m in server.sent_messages()}))
+
+
+class ServerProcess:
+    def __init__(self):
+        self.connection, child = multiprocessing.Pipe()
+        self.process = multiprocessing.get_context("spawn").Process(target=_serve, args=(child,), daemon=True)
+        self.process.start()
+        self.url = self.connection.recv()
+
+    def ask(self, command: str):
+        self.connection.send(command)
+        return self.connection.recv()
+
+    def stop(self) -> None:
+        self.connection.send("stop")
+        self.process.join(timeout=10)
+
+
+def _messages(first: int, count: int):
+    from sms.providers.base import OutgoingMessage
+
+    return [
+        OutgoingMessage(f"floor-{n}", f"+336{20000000 + n:08d}", TEXT, "0472000000", "0")
+        for n in range(first, first + count)
+    ]
+
+
+def floor(server: ServerProcess, batch_size: int) -> tuple[float, int]:
+    """The same requests the adapter makes (built beforehand), posted by a bare `requests` loop."""
+    import requests
+
+    from sms.providers.base import Credentials
+    from sms.providers.pluriware import PluriwareProvider
+
+    builder = PluriwareProvider(Credentials("CLE-TEST", "mot-de-passe"), base_url=server.url)
+    calls = [builder.build_send(_messages(first, batch_size)) for first in range(0, COUNT, batch_size)]
+    session = requests.Session()
+    started = time.perf_counter()
+    for call in calls:
+        session.post(call.url, files=call.files, timeout=(5, 30)).raise_for_status()
+    return time.perf_counter() - started, len(calls)
+
+
+def end_to_end(server: ServerProcess) -> tuple[float, object]:
+    from django.db import transaction
+
+    from sconet.celery import app as celery_app
+    from sms.models import OutboundSms, SmsState
+    from sms.services import provider_settings_update, sms_release
+    from tests import factories
+    from tests.fixtures.celery_worker import WorkerProcess, _purge
+
+    etablissement = factories.EtablissementFactory(uai="0699990J", nom="Collège Victor Hugo")
+    user = factories.vie_scolaire(etablissement, username="bench")
+    provider_settings_update(
+        etablissement=etablissement,
+        user=user,
+        provider_code="pluriware",
+        login="CLE-TEST",
+        password="mot-de-passe",
+        option1="",
+        option2="",
+    )
+    _queue_waiting_sms(etablissement, COUNT)
+    waiting_ids = list(OutboundSms.objects.filter(state=SmsState.QUEUED).values_list("pk", flat=True))
+
+    queue = f"sconet-bench-{os.getpid()}"
+    celery_app.conf.task_default_queue = queue
+    _purge(queue)
+    log_path = Path(os.environ.get("SCONET_VAR_DIR", ROOT / "var")) / "bench-worker.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.unlink(missing_ok=True)
+    worker = WorkerProcess(queue, log_path, extra_env={"SCONET_PLURIWARE_URL": server.url}).start()
+    try:
+        started = time.perf_counter()
+        with transaction.atomic():
+            sms_release(etablissement=etablissement, user=user, ids=waiting_ids)
+        deadline = time.monotonic() + DISPATCH_TIMEOUT_SECONDS
+        while OutboundSms.objects.filter(state=SmsState.SUBMITTED).count() < COUNT:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"Dispatch unfinished after {DISPATCH_TIMEOUT_SECONDS}s; see {log_path}")
+            time.sleep(0.02)
+        elapsed = time.perf_counter() - started
+    finally:
+        worker.stop()
+    return elapsed, etablissement
+
+
+def _queue_waiting_sms(etablissement, count: int) -> None:
+    """The starting state: `count` SMS en attente de diffusion (as sms_enqueue leaves them)."""
+    from django.utils import timezone
+
+    from sms.encoding import analyse
+    from sms.models import OutboundSms, SmsState
+
+    now, analysis = timezone.now(), analyse(TEXT)
+    OutboundSms.objects.bulk_create(
+        (
+            OutboundSms(
+                etablissement=etablissement,
+                dedup_key=f"bench:{i}",
+                event_key=f"bench:{i}",
+                phone=f"+336{10000000 + i:08d}",
+                recipient_label="Légal 1 - Financier",
+                eleve_label=f"ELEVE{i:05d} Pauline",
+                division_label="5A",
+                event_label="Absence du 15/02/08 08:30 au 15/02/08 12:00",
+                action_label="Envoi de SMS",
+                text=TEXT,
+                sender="0472000000",
+                service_code="0",
+                encoding=analysis.encoding,
+                parts=analysis.parts,
+                state=SmsState.QUEUED,
+                state_changed_at=now,
+            )
+            for i in range(count)
+        ),
+        batch_size=1000,
+    )
+
+
+def status_poll(server: ServerProcess, etablissement) -> tuple[float, int, int, int]:
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sms.services import sms_poll_statuses
+
+    settings.SCONET_PLURIWARE_URL = server.url
+    server.ask("deliver_all")
+    requests_before, _ = server.ask("count")
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        changed = sms_poll_statuses(etablissement_id=etablissement.pk)
+        elapsed = time.perf_counter() - started
+    requests_after, _ = server.ask("count")
+    return elapsed, len(queries), changed, requests_after - requests_before
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    test_settings = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor == "sqlite":
+        test_settings["NAME"] = str(Path(test_settings["NAME"]).with_name("bench.sqlite3"))
+    else:
+        test_settings["NAME"] = f"bench_{connection.settings_dict['NAME']}"
+    databases = setup_databases(verbosity=0, interactive=False)
+    server = ServerProcess()
+    try:
+        batched_floor, floor_requests = floor(server, batch_size=100)
+        single_floor, single_requests = floor(server, batch_size=1)
+        floor_messages = server.ask("count")[1]
+        e2e, etablissement = end_to_end(server)
+        total_requests, total_messages = server.ask("count")
+        e2e_requests = total_requests - floor_requests - single_requests
+        e2e_messages = total_messages - floor_messages
+        poll_time, poll_queries, poll_changed, poll_requests = status_poll(server, etablissement)
+    finally:
+        server.stop()
+        connection.close()
+        teardown_databases(databases, verbosity=0)
+
+    broker = os.environ.get("CELERY_BROKER_URL", "filesystem (embedded)")
+    print(f"database: {connection.vendor}, broker: {broker}")
+    print(
+        f"end to end: {COUNT} SMS in {e2e:.2f} s = {COUNT / e2e:.0f} SMS/s, "
+        f"{e2e_requests} requests = {e2e_requests / e2e:.1f} requests/s "
+        f"(the server received {e2e_messages} SMS)"
+    )
+    print(
+        f"floor, same 100-SMS requests by a bare requests loop: {batched_floor:.2f} s = "
+        f"{COUNT / batched_floor:.0f} SMS/s, {floor_requests / batched_floor:.1f} requests/s"
+    )
+    print(
+        f"floor, one SMS per request: {single_floor:.2f} s = {COUNT / single_floor:.0f} SMS/s, "
+        f"{single_requests / single_floor:.1f} requests/s"
+    )
+    per_request_ratio = (e2e_requests / e2e) / (floor_requests / batched_floor)
+    print(
+        f"ratio end to end / floor per request: {per_request_ratio:.2f} (aim >= 0.50: "
+        f"{'met' if per_request_ratio >= 0.5 else 'MISSED'})"
+    )
+    print(
+        f"whole run end to end / one-per-request floor: {e2e:.2f} s / {single_floor:.2f} s = "
+        f"{e2e / single_floor:.2f} (aim < 1: {'met' if e2e < single_floor else 'MISSED'})"
+    )
+    print(
+        f"status poll over {COUNT} SMS en transit: {poll_time:.2f} s, {poll_queries} SQL queries, "
+        f"{poll_requests} provider requests, {poll_changed} SMS now délivré"
+    )
+
+
+if __name__ == "__main__":
+    main()
