@@ -8,6 +8,8 @@ from django.db import transaction
 
 from absences.models import Traitement
 from absences.services import action_create, modele_create, parametrages_ensure
+from eleves.demo import demo_export_files
+from eleves.services import siecle_import
 from etablissements.models import Etablissement
 from etablissements.roles import PERSONNE_HABILITEE, VIE_SCOLAIRE
 from etablissements.services import user_create
@@ -51,7 +53,7 @@ def demo_load() -> None:
         first_name="Karim",
         last_name="Benali",
     )
-    user_create(
+    cpe_lycee = user_create(
         username="cpe.lycee",
         password=DEMO_PASSWORD,
         etablissements=[lycee],
@@ -60,6 +62,9 @@ def demo_load() -> None:
         last_name="Leroy",
     )
     user_create(username="admin", password=DEMO_PASSWORD, etablissements=[], role=None, is_superuser=True)
+    # The pupils come in as every school's do: through the SIECLE import of their exports.
+    siecle_import(etablissement=college, files=demo_export_files("sample-a"), user=habilitee)
+    siecle_import(etablissement=lycee, files=demo_export_files("lycee-jean-moulin"), user=cpe_lycee)
     # The collège sends its SMS through the built-in simulator: nothing leaves the machine.
     provider_settings_update(
         etablissement=college,

@@ -107,11 +107,32 @@ MENU: tuple[MenuEntry, ...] = (
             ),
         ),
     ),
-    MenuEntry("import-export", "Import/Export", habilitee_only=True),
+    MenuEntry(
+        "import-export",
+        "Import/Export",
+        url_name="eleves:import_export",
+        habilitee_only=True,
+        also_matches=("eleves:import_report",),
+    ),
     MenuEntry(
         "base-eleves",
         "Base élèves",
-        children=(MenuEntry("fiches-eleves", "Fiches élèves"),),
+        children=(
+            MenuEntry(
+                "fiches-eleves",
+                "Fiches élèves",
+                url_name="eleves:fiches",
+                also_matches=(
+                    "eleves:fiche",
+                    "eleves:fiche_scolarite",
+                    "eleves:fiche_responsables",
+                    "eleves:responsable_modifier",
+                ),
+            ),
+            MenuEntry(
+                "responsables-sans-sms", "Responsables sans SMS", url_name="eleves:responsables_sans_sms"
+            ),
+        ),
     ),
 )
 
