@@ -66,7 +66,7 @@ def test_the_whole_procedure_from_the_provider_keys_to_the_synthese(
     # 1. The personne habilitée types in the provider's keys.
     log_in(page, "habilitee")
     _menu(page, "Fournisseur de services")
-    expect(page.get_by_text("AUCUN")).to_be_visible()
+    expect(page.get_by_role("cell", name="AUCUN", exact=True)).to_be_visible()
     screenshot("fournisseur-de-services-consultation", page)
     page.get_by_role("link", name="Modifier").click()
     page.get_by_label("Nom du fournisseur de service").select_option(label="PLURIWARE")
@@ -99,12 +99,12 @@ def test_the_whole_procedure_from_the_provider_keys_to_the_synthese(
 
     # 3. Fiches élèves: the father of BONNET Théo now accepts SMS.
     _menu(page, "Fiches élèves")
-    page.get_by_label("Nom").fill("bonnet")
+    page.get_by_label("Nom", exact=True).fill("bonnet")
     page.get_by_label("Classe").select_option(label="3C")
     page.get_by_role("button", name="chercher").click()
     screenshot("fiches-individuelles", page)
     page.get_by_role("link", name=re.compile("BONNET")).first.click()
-    page.get_by_role("link", name="Responsables").click()
+    page.get_by_role("link", name="Responsables", exact=True).click()
     screenshot("fiche-responsables", page)
     page.get_by_role("link", name=re.compile("Modifier .*BONNET Frédéric")).click()
     expect(page.get_by_label("Tél. Mobile", exact=True)).to_have_value(re.compile("06 77 88 99 00"))
@@ -161,7 +161,9 @@ def test_the_whole_procedure_from_the_provider_keys_to_the_synthese(
     sms = OutboundSms.objects.get()
     _wait_until(lambda: OutboundSms.objects.get().state == SmsState.SUBMITTED, "l'état en transit")
     _menu(page, "Suivi des SMS")
-    expect(page.get_by_text(re.compile(r"Msg \S+ - en transit - \d\d/\d\d/\d{4} à \d\d:\d\d"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"Msg \S+ - en transit - \d\d/\d\d/\d{4} à \d\d:\d\d"))
+    ).to_be_visible()
     screenshot("suivi-des-sms", page)
     pluriware.mark_delivered([OutboundSms.objects.get(pk=sms.pk).provider_id])
     page.get_by_role("button", name="Mettre à jour").click()
