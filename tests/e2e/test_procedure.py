@@ -155,7 +155,8 @@ def test_the_whole_procedure_from_the_provider_keys_to_the_synthese(
     assert message["to"] == BONNET_FREDERIC
     assert message["text"].startswith("Bonjour, BONNET Théo (3C) : absence du ")
     assert message["text"].endswith("Collège Victor Hugo")
-    assert "\u202f" not in message["text"] and "\xa0" not in message["text"]
+    assert "\u202f" not in message["text"]
+    assert "\xa0" not in message["text"]
 
     # 7. Suivi des SMS: en transit; delivered once the provider says so; counted in the Synthèse.
     sms = OutboundSms.objects.get()
@@ -184,7 +185,8 @@ def test_the_whole_procedure_from_the_provider_keys_to_the_synthese(
     # What the stack logged carries no secret, no session id, no family's full number.
     logs = production_stack.logs
     assert MOT_DE_PASSE not in logs
-    assert BONNET_FREDERIC not in logs and "677889900" not in logs
+    assert BONNET_FREDERIC not in logs
+    assert "677889900" not in logs
     for cookie in page.context.cookies():
         if cookie["name"] == "sessionid":
             assert cookie["value"] not in logs
