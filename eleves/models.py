@@ -191,7 +191,15 @@ class Lien(models.Model):
     )
 
     class Meta:
-        ordering = ["-legal_rank", "pk"]
+        # Légal 1, Légal 2, then the other responsables (rank 0).
+        ordering = [
+            models.Case(
+                models.When(legal_rank=0, then=models.Value(9)),
+                default="legal_rank",
+                output_field=models.PositiveSmallIntegerField(),
+            ),
+            "pk",
+        ]
         constraints = [models.UniqueConstraint(fields=["eleve", "responsable"], name="unique_lien")]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from ..models import EvenementType, Justificatif, Motif
 from ..services import EvenementData
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DETAILS = ("enseignant", "discipline", "motif", "justificatif")
 FLAGS = ("etablissement_informe", "absence_constatee", "classe", "motif_legitime")
 
 
@@ -59,6 +60,12 @@ class EvenementForm(ActionChoiceMixin):
     destinataires = forms.MultipleChoiceField(
         label="Destinataire(s)", required=False, widget=forms.CheckboxSelectMultiple
     )
+
+    def detail_fields(self):
+        return [self[name] for name in DETAILS]
+
+    def flag_fields(self):
+        return [self[name] for name in FLAGS]
 
     def __init__(self, data=None, *, etablissement, horaires, destinataires, actions, evenement=None):
         initial = self._initial_from(evenement, horaires)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from absences.models import Evenement, EvenementAction, Justificatif
 from absences.services import EvenementData, evenement_delete, evenement_record, evenement_update
 from sms.selectors import sms_for_event
+from tests import factories
 
 from .conftest import today_at
 
@@ -252,3 +253,21 @@ def test_choose_the_pupil_by_name_or_division(vie_scolaire_client, eleve):
 
     assert reverse("saisie_eleve", args=[eleve.pk]) in by_name
     assert reverse("saisie_eleve", args=[eleve.pk]) in by_division
+
+
+def test_the_entry_form_has_one_motif_field_and_keeps_the_chosen_motif(vie_scolaire_client, record, maladie):
+    evenement = record(debut=today_at(8, 30), fin=today_at(9, 25), motif=maladie).evenement
+
+    html = vie_scolaire_client.get(reverse("saisie_evenement", args=[evenement.pk])).content.decode()
+
+    assert html.count('name="motif"') == 1
+    assert html.count('type="checkbox" class="form-check-input" name="motif_legitime"') == 1
+    assert f'<option value="{maladie.pk}" selected>' in html
+
+
+def test_legal_1_is_listed_before_legal_2_and_contacts(vie_scolaire_client, eleve, legal1, legal2):
+    factories.LienFactory(eleve=eleve, legal_rank=0, financier=False, lien="38", responsable__nom="GRAND")
+
+    html = vie_scolaire_client.get(reverse("saisie_eleve", args=[eleve.pk])).content.decode()
+
+    assert html.index("Légal 1") < html.index("Légal 2") < html.index("GRAND")
