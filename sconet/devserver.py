@@ -5,6 +5,7 @@ and one beat side by side, on SQLite and the embedded broker unless DATABASE_URL
 CELERY_BROKER_URL say otherwise. Ctrl-C stops every process it started; the data stays in var/.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -23,16 +24,20 @@ def _celery(*args: str) -> list[str]:
 
 
 def _stop(processes: dict[str, subprocess.Popen]) -> None:
+    # SIGTERM to each main process, which stops its own children (Celery's pool) cleanly; the whole
+    # process group is killed only if it does not stop in time.
     for process in processes.values():
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
+            process.terminate()
     deadline = time.monotonic() + STOP_GRACE_SECONDS
     for process in processes.values():
         try:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            process.kill()
             process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # whatever the group still holds
 
 
 def main() -> int:

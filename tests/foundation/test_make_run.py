@@ -76,6 +76,7 @@ def test_make_run_serves_the_login_page_and_stops_on_ctrl_c(tmp_path):
         with pytest.raises(urllib.error.URLError):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/connexion/", timeout=2)
         assert "Arrêt de sconet" in log.read_text()
+        assert "exited with 'signal" not in log.read_text()  # the worker stopped its pool itself
     finally:
         if _process_group_alive(make.pid):
             os.killpg(make.pid, signal.SIGKILL)
