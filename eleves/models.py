@@ -1,6 +1,12 @@
+import datetime
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from etablissements.models import Etablissement
+
+from .search import search_key
 
 
 class Division(models.Model):
@@ -45,12 +51,24 @@ class GroupeDivisions(models.Model):
         return self.nom
 
 
+class EleveQuerySet(models.QuerySet):
+    def present(self, on: datetime.date | None = None):
+        """Pupils still in the school on that day (today by default): no date de sortie, or a later one."""
+        on = on or datetime.date.today()
+        return self.filter(Q(date_sortie__isnull=True) | Q(date_sortie__gt=on))
+
+
 class Eleve(models.Model):
     etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="eleves")
     siecle_id = models.CharField("ELEVE_ID", max_length=20, null=True, blank=True)
+    elenoet = models.CharField("numéro élève (ELENOET)", max_length=10, blank=True)
     ine = models.CharField("INE", max_length=11, blank=True)
     nom = models.CharField("nom", max_length=100)
+    nom_de_famille = models.CharField("nom de famille", max_length=100, blank=True)
     prenom = models.CharField("prénom", max_length=100)
+    # Lower case, without accents nor punctuation: what "Fiches individuelles" matches the start of.
+    nom_recherche = models.CharField(max_length=100, editable=False, default="")
+    prenom_recherche = models.CharField(max_length=100, editable=False, default="")
     date_naissance = models.DateField("date de naissance", null=True, blank=True)
     division = models.ForeignKey(
         Division,
@@ -63,9 +81,12 @@ class Eleve(models.Model):
     date_sortie = models.DateField("date de sortie", null=True, blank=True)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
 
+    objects = EleveQuerySet.as_manager()
+
     class Meta:
         ordering = ["nom", "prenom"]
         verbose_name = "élève"
+        indexes = [models.Index(fields=["etablissement", "nom_recherche", "prenom_recherche"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["etablissement", "siecle_id"],
@@ -76,6 +97,18 @@ class Eleve(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nom} {self.prenom}"
+
+    def save(self, *args, **kwargs):
+        self.set_search_keys()
+        super().save(*args, **kwargs)
+
+    def set_search_keys(self) -> None:
+        self.nom_recherche = search_key(self.nom)
+        self.prenom_recherche = search_key(self.prenom)
+
+    @property
+    def is_left(self) -> bool:
+        return self.date_sortie is not None and self.date_sortie <= datetime.date.today()
 
 
 class Civilite(models.TextChoices):
@@ -90,6 +123,7 @@ class Responsable(models.Model):
     siecle_id = models.CharField("PERSONNE_ID", max_length=20, null=True, blank=True)
     civilite = models.CharField("civilité", max_length=5, choices=Civilite.choices, blank=True)
     nom = models.CharField("nom", max_length=100)
+    nom_de_famille = models.CharField("nom de famille", max_length=100, blank=True)
     prenom = models.CharField("prénom", max_length=100)
     adresse = models.TextField("adresse", blank=True)
     code_postal = models.CharField("code postal", max_length=10, blank=True)
@@ -105,6 +139,10 @@ class Responsable(models.Model):
     tel_mobile_etranger = models.BooleanField("Tél. Mobile étranger", default=False)
     accepte_sms = models.BooleanField("accepte les SMS", default=False)
     autorise_communication = models.BooleanField("autorise à communiquer ses coordonnées", default=False)
+    # The consent and mobile as the last SIECLE import gave them: a value the staff typed since then
+    # differs from these, and a re-import does not overwrite it silently.
+    siecle_accepte_sms = models.BooleanField(null=True, editable=False)
+    siecle_tel_mobile = models.CharField(max_length=20, blank=True, editable=False)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
 
     class Meta:
@@ -153,7 +191,15 @@ class Lien(models.Model):
     )
 
     class Meta:
-        ordering = ["-legal_rank", "pk"]
+        # Légal 1, Légal 2, then the other responsables (rank 0).
+        ordering = [
+            models.Case(
+                models.When(legal_rank=0, then=models.Value(9)),
+                default="legal_rank",
+                output_field=models.PositiveSmallIntegerField(),
+            ),
+            "pk",
+        ]
         constraints = [models.UniqueConstraint(fields=["eleve", "responsable"], name="unique_lien")]
 
     def __str__(self) -> str:
@@ -173,3 +219,51 @@ class Lien(models.Model):
     def qualites_label(self) -> str:
         """ "Légal 1 - Financier": how a recipient is named in "Ajouter une action" and the SMS lists."""
         return " - ".join(self.qualites)
+
+
+class ConsentChange(models.Model):
+    """The legal record of a responsable's SMS consent and mobile number: every change, who, when."""
+
+    class Field(models.TextChoices):
+        ACCEPTE_SMS = "accepte_sms", "accepte les SMS"
+        TEL_MOBILE = "tel_mobile", "Tél. Mobile"
+
+    class Source(models.TextChoices):
+        SAISIE = "saisie", "saisie"
+        IMPORT = "import", "import SIECLE"
+
+    responsable = models.ForeignKey(Responsable, on_delete=models.CASCADE, related_name="consent_changes")
+    at = models.DateTimeField("le", auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    username = models.CharField("par", max_length=150)
+    source = models.CharField("origine", max_length=10, choices=Source.choices)
+    field = models.CharField("donnée", max_length=20, choices=Field.choices)
+    old_value = models.CharField("ancienne valeur", max_length=20, blank=True)
+    new_value = models.CharField("nouvelle valeur", max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "changement de consentement"
+
+    def __str__(self) -> str:
+        return f"{self.responsable} : {self.get_field_display()} {self.old_value!r} → {self.new_value!r}"
+
+
+class SiecleImport(models.Model):
+    """One successful SIECLE import and its report (a failed one changes nothing and leaves no row)."""
+
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="siecle_imports")
+    at = models.DateTimeField("le", auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    username = models.CharField("par", max_length=150)
+    file_names = models.CharField("fichiers", max_length=300)
+    annee_scolaire = models.CharField("année scolaire", max_length=4)
+    date_export = models.DateField("date de l'export")
+    report = models.JSONField("compte rendu", default=dict)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "import SIECLE"
+
+    def __str__(self) -> str:
+        return f"Import du {self.at:%d/%m/%Y %H:%M} ({self.file_names})"

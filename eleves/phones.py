@@ -115,11 +115,8 @@ def is_mobile(e164: str) -> bool:
 
 
 def is_foreign(e164: str) -> bool:
-    """A number outside the French numbering (metropolitan or overseas): typed as "étranger"."""
-    try:
-        return phonenumbers.parse(e164, None).country_code not in FRENCH_COUNTRY_CODES
-    except phonenumbers.NumberParseException:
-        return False
+    """A number (E.164) outside the French numbering, metropolitan or overseas: typed as "étranger"."""
+    return e164.startswith("+") and not e164.startswith(tuple(f"+{code}" for code in FRENCH_COUNTRY_CODES))
 
 
 def phone_format(e164: str) -> str:

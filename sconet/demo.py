@@ -6,6 +6,10 @@ each role. Each app adds its own demo data through the same services the staff u
 
 from django.db import transaction
 
+from absences.models import Traitement
+from absences.services import action_create, modele_create, parametrages_ensure
+from eleves.demo import demo_export_files
+from eleves.services import siecle_import
 from etablissements.models import Etablissement
 from etablissements.roles import PERSONNE_HABILITEE, VIE_SCOLAIRE
 from etablissements.services import user_create
@@ -49,7 +53,7 @@ def demo_load() -> None:
         first_name="Karim",
         last_name="Benali",
     )
-    user_create(
+    cpe_lycee = user_create(
         username="cpe.lycee",
         password=DEMO_PASSWORD,
         etablissements=[lycee],
@@ -58,6 +62,9 @@ def demo_load() -> None:
         last_name="Leroy",
     )
     user_create(username="admin", password=DEMO_PASSWORD, etablissements=[], role=None, is_superuser=True)
+    # The pupils come in as every school's do: through the SIECLE import of their exports.
+    siecle_import(etablissement=college, files=demo_export_files("sample-a"), user=habilitee)
+    siecle_import(etablissement=lycee, files=demo_export_files("lycee-jean-moulin"), user=cpe_lycee)
     # The collège sends its SMS through the built-in simulator: nothing leaves the machine.
     provider_settings_update(
         etablissement=college,
@@ -67,4 +74,27 @@ def demo_load() -> None:
         password="demo",
         option1="",
         option2="",
+    )
+    _absences_demo(college)
+
+
+def _absences_demo(college) -> None:
+    """The Collège Victor Hugo's SMS model and its "SMS / Envoi de SMS" action (seed, step 3)."""
+    parametrages_ensure(etablissement=college)
+    modele = modele_create(
+        etablissement=college,
+        nom="absence",
+        texte=(
+            "[ETABLISSEMENT] : [PRENOM] [NOM] ([DIVISION]) est en [TYPE] le [DATE DEBUT] à [HEURE DEBUT]. "
+            "Merci de nous contacter au [TELEPHONE ETABLISSEMENT]."
+        ),
+    )
+    action_create(
+        etablissement=college,
+        libelle_court="SMS",
+        libelle_long="Envoi de SMS",
+        delai_alerte_jours=2,
+        traitement=Traitement.SMS,
+        modele=modele,
+        emetteur="+33472000000",
     )

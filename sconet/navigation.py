@@ -32,16 +32,33 @@ class MenuEntry:
         return url_name == self.url_name or url_name in self.also_matches
 
 
+def _parametrage_list(slug: str, label: str) -> MenuEntry:
+    """A Paramétrages list of the absences app: its list page, and its add and modify forms."""
+    prefix = f"parametrages_{slug}_"
+    return MenuEntry(
+        slug, label, f"{prefix}list", habilitee_only=True, also_matches=(f"{prefix}add", f"{prefix}edit")
+    )
+
+
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry(
         "saisie",
         "Saisie et Modification",
         children=(
-            MenuEntry("absences-et-retards", "Absences et retards"),
-            MenuEntry("appel", "Appel"),
+            MenuEntry(
+                "absences-et-retards",
+                "Absences et retards",
+                "saisie",
+                also_matches=("saisie_eleve", "saisie_evenement"),
+            ),
+            MenuEntry("appel", "Appel", "appel"),
         ),
     ),
-    MenuEntry("suivi", "Suivi"),
+    MenuEntry(
+        "suivi",
+        "Suivi",
+        children=(MenuEntry("alertes", "Alertes sans réponse", "suivi_alertes"),),
+    ),
     MenuEntry(
         "envoi-aux-familles",
         "Envoi aux familles",
@@ -70,14 +87,16 @@ MENU: tuple[MenuEntry, ...] = (
         "Paramétrages",
         habilitee_only=True,
         children=(
-            MenuEntry("motifs", "Motifs", habilitee_only=True),
-            MenuEntry("modeles-de-document", "Modèles de document", habilitee_only=True),
-            MenuEntry("actions", "Actions", habilitee_only=True),
-            MenuEntry("justificatifs", "Justificatifs", habilitee_only=True),
-            MenuEntry("couleurs", "Couleurs", habilitee_only=True),
-            MenuEntry("groupes-de-divisions", "Groupes de divisions", habilitee_only=True),
-            MenuEntry("horaires", "Horaires", habilitee_only=True),
-            MenuEntry("valeurs-par-defaut", "Valeurs par défaut", habilitee_only=True),
+            _parametrage_list("motifs", "Motifs"),
+            _parametrage_list("modeles-de-document", "Modèles de document"),
+            _parametrage_list("actions", "Actions"),
+            _parametrage_list("justificatifs", "Justificatifs"),
+            _parametrage_list("couleurs", "Couleurs"),
+            _parametrage_list("groupes-de-divisions", "Groupes de divisions"),
+            _parametrage_list("horaires", "Horaires"),
+            MenuEntry(
+                "valeurs-par-defaut", "Valeurs par défaut", "parametrages_valeurs", habilitee_only=True
+            ),
             MenuEntry("modeles-de-bilans", "Modèles de bilans", habilitee_only=True),
             MenuEntry(
                 "fournisseur-de-services",
@@ -88,11 +107,32 @@ MENU: tuple[MenuEntry, ...] = (
             ),
         ),
     ),
-    MenuEntry("import-export", "Import/Export", habilitee_only=True),
+    MenuEntry(
+        "import-export",
+        "Import/Export",
+        url_name="eleves:import_export",
+        habilitee_only=True,
+        also_matches=("eleves:import_report",),
+    ),
     MenuEntry(
         "base-eleves",
         "Base élèves",
-        children=(MenuEntry("fiches-eleves", "Fiches élèves"),),
+        children=(
+            MenuEntry(
+                "fiches-eleves",
+                "Fiches élèves",
+                url_name="eleves:fiches",
+                also_matches=(
+                    "eleves:fiche",
+                    "eleves:fiche_scolarite",
+                    "eleves:fiche_responsables",
+                    "eleves:responsable_modifier",
+                ),
+            ),
+            MenuEntry(
+                "responsables-sans-sms", "Responsables sans SMS", url_name="eleves:responsables_sans_sms"
+            ),
+        ),
     ),
 )
 

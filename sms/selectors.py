@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -188,3 +188,16 @@ def sms_synthese(*, etablissement, day: date | None = None) -> Synthese:
         delivered=sum(m.delivered for m in summary),
         total=sum(m.total for m in summary),
     )
+
+
+def sms_first_delivered_at(*, etablissement, event_keys) -> dict[str, datetime]:
+    """When the first SMS of each event was délivré (for the absences alert list); events with no
+    SMS délivré are left out. One query."""
+    rows = (
+        OutboundSms.objects.filter(
+            etablissement=etablissement, event_key__in=list(event_keys), state=SmsState.DELIVERED
+        )
+        .values("event_key")
+        .annotate(first=Min("state_changed_at"))
+    )
+    return {row["event_key"]: row["first"] for row in rows}

@@ -86,7 +86,8 @@ def provider_settings_update(
     option2: str,
 ) -> list[str]:
     """ "Valider" of the Modification form. A blank password keeps the current one. Journals which
-    fields changed (never their secret value) and lifts a suspension caused by a permanent failure.
+    fields changed (never their secret value). Valider also lifts a suspension caused by a permanent
+    failure (the keys were corrected, or the credit topped up): sending resumes at once.
     Returns the labels of the changed fields."""
     if provider_code:
         get_provider_class(provider_code)  # LookupError for a code that is not in the registry
@@ -104,9 +105,9 @@ def provider_settings_update(
         if not same:
             row.password_encrypted = secret_encrypt(password)
             changed.append("password")
-    if not changed:
-        return []
     was_blocked = row.sending_blocked
+    if not changed and not was_blocked:
+        return []
     row.sending_blocked = False
     row.save()
     labels = [FIELD_LABELS[name] for name in changed]
@@ -116,6 +117,8 @@ def provider_settings_update(
     others = [FIELD_LABELS[name] for name in changed if name != "provider_code"]
     if others:
         parts.append(", ".join(others) + (" modifié" if len(others) == 1 else " modifiés"))
+    if was_blocked:
+        parts.append("envoi des SMS repris")
     _journal(etablissement=etablissement, user=user, fields=labels, summary=" ; ".join(parts))
     if was_blocked:
         _dispatch_waiting_after_commit(etablissement)
@@ -185,6 +188,12 @@ def provider_connection_test(*, etablissement, user) -> ProviderAnswer:
         return ProviderAnswer(False, f"{label} a répondu : {error.message_fr}")
     if row.sending_blocked:
         ProviderSettings.objects.filter(pk=row.pk).update(sending_blocked=False)
+        _journal(
+            etablissement=etablissement,
+            user=user,
+            fields=[],
+            summary="envoi des SMS repris (connexion réussie)",
+        )
         _dispatch_waiting_after_commit(etablissement)
     return ProviderAnswer(
         True, f"Connexion réussie : {label} accepte la clé d'identification et le mot de passe."

@@ -1,0 +1,52 @@
+"""What a new établissement starts with: sensible motifs, justificatifs, couleurs and the usual horaires."""
+
+from datetime import date, time
+
+COULEURS = (
+    ("Bleu", "#6ea8fe"),
+    ("Vert", "#7bc47f"),
+    ("Jaune", "#f4d35e"),
+    ("Orange", "#f0a04b"),
+    ("Rouge", "#e35d6a"),
+    ("Violet", "#b197fc"),
+    ("Gris", "#adb5bd"),
+)
+
+# (libellé, couleur, motif légitime par défaut)
+MOTIFS = (
+    ("Maladie", "Bleu", True),
+    ("Rendez-vous médical", "Bleu", True),
+    ("Raison familiale", "Vert", True),
+    ("Convocation officielle", "Violet", True),
+    ("Problème de transport", "Jaune", False),
+    ("Convenance personnelle", "Orange", False),
+    ("Sans motif", "Rouge", False),
+)
+
+JUSTIFICATIFS = (
+    "Certificat médical",
+    "Mot des parents",
+    "Appel téléphonique des parents",
+    "Courriel des parents",
+    "Convocation",
+)
+
+# (libellé, type, début, fin): the usual day of a collège, then Demi-pension and Internat.
+HORAIRES = (
+    ("08:30", "cours", time(8, 30), time(9, 25)),
+    ("09:25", "cours", time(9, 25), time(10, 20)),
+    ("10:40", "cours", time(10, 40), time(11, 35)),
+    ("11:35", "cours", time(11, 35), time(12, 30)),
+    ("14:00", "cours", time(14, 0), time(14, 55)),
+    ("14:55", "cours", time(14, 55), time(15, 50)),
+    ("16:10", "cours", time(16, 10), time(17, 5)),
+    ("17:05", "cours", time(17, 5), time(18, 0)),
+    ("Demi-pension", "demi_pension", time(12, 30), time(14, 0)),
+    ("Internat", "internat", time(18, 0), time(23, 59)),
+)
+
+
+def school_year(today: date) -> tuple[date, date]:
+    """The school year around ``today``: 1st September to 31 August."""
+    start_year = today.year if today.month >= 9 else today.year - 1
+    return date(start_year, 9, 1), date(start_year + 1, 8, 31)

@@ -1,0 +1,176 @@
+"""The forms of the Paramétrages lists: one base that scopes every choice to the établissement."""
+
+import re
+
+import phonenumbers
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import UniqueConstraint
+
+from eleves.models import GroupeDivisions
+from eleves.services import groupe_divisions_save
+
+from .. import rendering
+from ..models import Action, Couleur, Horaire, Justificatif, ModeleDocument, Motif, Traitement
+
+ALPHANUMERIC_SENDER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")
+EMETTEUR_HELP = (
+    "Le numéro de téléphone de l'établissement, ou un nom de 11 caractères au plus "
+    "(lettres sans accent, chiffres et espaces)."
+)
+
+
+class ParametrageForm(forms.ModelForm):
+    """Every list item belongs to the current établissement; its choices come from it alone, and its
+    libellé is unique in it (checked here, so that a duplicate gets a message, not an error page)."""
+
+    def __init__(self, *args, etablissement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.etablissement = etablissement
+        for name, form_field in self.fields.items():
+            if isinstance(form_field, forms.ModelChoiceField):
+                queryset = form_field.queryset.filter(etablissement=etablissement)
+                if any(f.name == "actif" for f in queryset.model._meta.fields):
+                    current = getattr(self.instance, f"{name}_id", None)
+                    queryset = queryset.filter(actif=True) | queryset.filter(pk=current)
+                form_field.queryset = queryset
+
+    def clean(self):
+        cleaned = super().clean()
+        for constraint in self._meta.model._meta.constraints:
+            if not isinstance(constraint, UniqueConstraint):
+                continue
+            names = [n for n in constraint.fields if n != "etablissement"]
+            if not all(cleaned.get(n) for n in names):
+                continue
+            duplicates = self._meta.model.objects.filter(
+                etablissement=self.instance.etablissement, **{n: cleaned[n] for n in names}
+            ).exclude(pk=self.instance.pk)
+            if duplicates.exists():
+                self.add_error(names[0], "Ce libellé existe déjà.")
+        return cleaned
+
+
+class CouleurForm(ParametrageForm):
+    class Meta:
+        model = Couleur
+        fields = ["libelle", "code"]
+        widgets = {"code": forms.TextInput(attrs={"type": "color"})}
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].lower()
+        if not re.fullmatch(r"#[0-9a-f]{6}", code):
+            raise ValidationError("Choisissez une couleur (de la forme #f4c542).")
+        return code
+
+
+class MotifForm(ParametrageForm):
+    class Meta:
+        model = Motif
+        fields = ["libelle", "couleur", "legitime"]
+
+
+class JustificatifForm(ParametrageForm):
+    class Meta:
+        model = Justificatif
+        fields = ["libelle"]
+
+
+class HoraireForm(ParametrageForm):
+    class Meta:
+        model = Horaire
+        fields = ["libelle", "kind", "debut", "fin"]
+        widgets = {
+            "debut": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "fin": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("debut") and cleaned.get("fin") and cleaned["fin"] <= cleaned["debut"]:
+            self.add_error("fin", "L'heure de fin doit être après l'heure de début.")
+        return cleaned
+
+
+class ModeleDocumentForm(ParametrageForm):
+    class Meta:
+        model = ModeleDocument
+        fields = ["nom", "texte"]
+        widgets = {"texte": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_texte(self):
+        texte = self.cleaned_data["texte"]
+        if unknown := rendering.unknown_variables(texte):
+            raise ValidationError(
+                "Variable inconnue : %(names)s. Insérez les variables depuis la liste.",
+                params={"names": ", ".join(unknown)},
+            )
+        return texte
+
+
+def normalise_emetteur(value: str) -> str:
+    """The school's phone number (stored E.164), or an alphanumeric sender of at most 11 characters."""
+    value = value.strip()
+    if not value or ALPHANUMERIC_SENDER.fullmatch(value):
+        return value
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(EMETTEUR_HELP)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class ActionForm(ParametrageForm):
+    class Meta:
+        model = Action
+        fields = [
+            "libelle_court",
+            "libelle_long",
+            "delai_alerte_jours",
+            "traitement",
+            "modele",
+            "emetteur",
+            "code_fournisseur",
+        ]
+        help_texts = {"emetteur": EMETTEUR_HELP, "delai_alerte_jours": "Jour(s)"}
+
+    def __init__(self, *args, etablissement, **kwargs):
+        super().__init__(*args, etablissement=etablissement, **kwargs)
+        if not self.instance.pk:
+            self.initial.setdefault("emetteur", etablissement.telephone)
+        self.fields["delai_alerte_jours"].required = True
+
+    def clean_emetteur(self):
+        return normalise_emetteur(self.cleaned_data["emetteur"])
+
+    def clean_code_fournisseur(self):
+        code = self.cleaned_data["code_fournisseur"].strip() or "0"
+        if not code.isalnum():
+            raise ValidationError("Le code fournisseur de service est fait de chiffres ou de lettres.")
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("traitement") == Traitement.SMS:
+            if not cleaned.get("modele"):
+                self.add_error("modele", "Un envoi de SMS a besoin d'un modèle de document.")
+            if not cleaned.get("emetteur") and not self.instance.etablissement.telephone:
+                self.add_error("emetteur", "Indiquez l'émetteur des SMS.")
+        return cleaned
+
+
+class GroupeDivisionsForm(ParametrageForm):
+    class Meta:
+        model = GroupeDivisions
+        fields = ["nom", "divisions"]
+        widgets = {"divisions": forms.CheckboxSelectMultiple}
+
+    def save(self, commit=True):
+        return groupe_divisions_save(
+            etablissement=self.instance.etablissement,
+            nom=self.cleaned_data["nom"],
+            divisions=list(self.cleaned_data["divisions"]),
+            groupe=self.instance if self.instance.pk else None,
+        )

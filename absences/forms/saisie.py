@@ -1,0 +1,167 @@
+"""The entry form of an absence or retard ("Du ... à ...", "Au ... à ...", and "Ajouter une action")."""
+
+import uuid
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+
+from ..models import EvenementType, Justificatif, Motif
+from ..services import EvenementData
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DETAILS = ("enseignant", "discipline", "motif", "justificatif")
+FLAGS = ("etablissement_informe", "absence_constatee", "classe", "motif_legitime")
+
+
+def _hours(times, current=None) -> list[tuple[str, str]]:
+    values = sorted({t.strftime("%H:%M") for t in times} | ({current} if current else set()))
+    return [(v, v) for v in values]
+
+
+def _active_or_current(model, etablissement, current_id):
+    rows = model.objects.filter(etablissement=etablissement)
+    return rows.filter(actif=True) | rows.filter(pk=current_id)
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+class ActionChoiceMixin(forms.Form):
+    """ "Ajouter une action": Action (AUCUNE by default) and the form's one-time token."""
+
+    action = forms.ModelChoiceField(label="Action", queryset=None, required=False, empty_label="AUCUNE")
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def set_actions(self, actions) -> None:
+        self.fields["action"].queryset = actions
+        self.fields["action"].label_from_instance = lambda a: a.libelle_court
+
+
+class EvenementForm(ActionChoiceMixin):
+    type = forms.ChoiceField(
+        label="Type", choices=EvenementType.choices, initial=EvenementType.ABSENCE, widget=forms.RadioSelect
+    )
+    du_date = forms.DateField(label="Du", widget=DATE)
+    du_heure = forms.ChoiceField(label="à")
+    au_date = forms.DateField(label="Au", widget=DATE)
+    au_heure = forms.ChoiceField(label="à")
+    enseignant = forms.CharField(label="Enseignant", required=False, max_length=80)
+    discipline = forms.CharField(label="Discipline", required=False, max_length=80)
+    motif = forms.ModelChoiceField(label="Motif", queryset=None, required=False, empty_label="AUCUN")
+    justificatif = forms.ModelChoiceField(
+        label="Justificatif", queryset=None, required=False, empty_label="AUCUN"
+    )
+    etablissement_informe = forms.BooleanField(label="Etablissement informé", required=False)
+    absence_constatee = forms.BooleanField(label="Absence constatée", required=False)
+    classe = forms.BooleanField(label="Classé", required=False)
+    motif_legitime = forms.BooleanField(label="Motif légitime", required=False)
+    destinataires = forms.MultipleChoiceField(
+        label="Destinataire(s)", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def detail_fields(self):
+        return [self[name] for name in DETAILS]
+
+    def flag_fields(self):
+        return [self[name] for name in FLAGS]
+
+    def __init__(self, data=None, *, etablissement, horaires, destinataires, actions, evenement=None):
+        initial = self._initial_from(evenement, horaires)
+        super().__init__(data, initial=initial)
+        self.destinataires = destinataires
+        self.fields["du_heure"].choices = _hours((h.debut for h in horaires), initial.get("du_heure"))
+        self.fields["au_heure"].choices = _hours((h.fin for h in horaires), initial.get("au_heure"))
+        self.fields["motif"].queryset = _active_or_current(
+            Motif, etablissement, getattr(evenement, "motif_id", None)
+        )
+        self.fields["justificatif"].queryset = _active_or_current(
+            Justificatif, etablissement, getattr(evenement, "justificatif_id", None)
+        )
+        self.fields["destinataires"].choices = [(d.key, d.label) for d in destinataires]
+        self.set_actions(actions)
+
+    @staticmethod
+    def _initial_from(evenement, horaires) -> dict:
+        if evenement is None:
+            today = timezone.localdate()
+            return {
+                "du_date": today,
+                "au_date": today,
+                "du_heure": min(h.debut for h in horaires).strftime("%H:%M") if horaires else None,
+                "au_heure": max(h.fin for h in horaires if h.kind == "cours").strftime("%H:%M")
+                if any(h.kind == "cours" for h in horaires)
+                else None,
+                "token": new_token(),
+            }
+        debut, fin = timezone.localtime(evenement.debut), timezone.localtime(evenement.fin)
+        return {
+            "type": evenement.type,
+            "du_date": debut.date(),
+            "du_heure": f"{debut:%H:%M}",
+            "au_date": fin.date(),
+            "au_heure": f"{fin:%H:%M}",
+            "enseignant": evenement.enseignant,
+            "discipline": evenement.discipline,
+            "motif": evenement.motif_id,
+            "justificatif": evenement.justificatif_id,
+            **{flag: getattr(evenement, flag) for flag in FLAGS},
+            "token": new_token(),
+        }
+
+    @staticmethod
+    def _moment(day, hour: str) -> datetime:
+        return datetime.combine(day, datetime.strptime(hour, "%H:%M").time(), timezone.get_current_timezone())
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("du_date")
+            and cleaned.get("au_date")
+            and cleaned.get("du_heure")
+            and cleaned.get("au_heure")
+        ):
+            cleaned["debut"] = self._moment(cleaned["du_date"], cleaned["du_heure"])
+            cleaned["fin"] = self._moment(cleaned["au_date"], cleaned["au_heure"])
+            if cleaned["fin"] <= cleaned["debut"]:
+                self.add_error("au_date", "La fin (Au) doit être postérieure au début (Du).")
+        action = cleaned.get("action")
+        if action is not None and action.sends_sms and not cleaned.get("destinataires"):
+            self.add_error("destinataires", "Cochez au moins un destinataire du SMS.")
+        return cleaned
+
+    def evenement_data(self) -> EvenementData:
+        c = self.cleaned_data
+        return EvenementData(
+            type=c["type"],
+            debut=c["debut"],
+            fin=c["fin"],
+            enseignant=c["enseignant"],
+            discipline=c["discipline"],
+            motif=c["motif"],
+            justificatif=c["justificatif"],
+            **{flag: c[flag] for flag in FLAGS},
+        )
+
+    def destinataire_rows(self):
+        """The checkboxes with each recipient's name and whether an SMS can reach them (and why not)."""
+        chosen = set(self["destinataires"].value() or ())
+        return [(d, d.key in chosen) for d in self.destinataires]
+
+
+class AppelForm(ActionChoiceMixin):
+    division = forms.ModelChoiceField(label="Division", queryset=None, empty_label="Choisir une division")
+    date = forms.DateField(label="Date", widget=DATE)
+    horaire = forms.ModelChoiceField(label="Créneau", queryset=None, empty_label=None)
+    absents = forms.MultipleChoiceField(label="Absents", required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, data=None, *, divisions, horaires, actions, eleves=(), initial=None):
+        super().__init__(
+            data, initial={"date": timezone.localdate(), "token": new_token(), **(initial or {})}
+        )
+        self.fields["division"].queryset = divisions
+        self.fields["horaire"].queryset = horaires
+        self.fields["horaire"].label_from_instance = lambda h: h.libelle
+        self.fields["absents"].choices = [(str(e.pk), f"{e.nom} {e.prenom}") for e in eleves]
+        self.set_actions(actions)

@@ -1,0 +1,46 @@
+"""The live preview of a modèle de document: rendered on a real pupil, measured as an SMS."""
+
+from datetime import datetime, time
+
+from django.utils import timezone
+
+from eleves.models import Eleve
+from sms.encoding import analyse, make_gsm_safe
+
+from . import rendering
+from .models import EvenementType, Motif
+
+
+def preview_for(*, etablissement, texte: str) -> dict:
+    eleve = (
+        Eleve.objects.filter(etablissement=etablissement, division__isnull=False)
+        .select_related("division")
+        .order_by("nom", "prenom")
+        .first()
+    ) or Eleve(etablissement=etablissement, nom="DUPONT", prenom="Léa")
+    motif = Motif.objects.filter(etablissement=etablissement, actif=True).first()
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    rendered = rendering.render(
+        texte,
+        rendering.values_for(
+            etablissement=etablissement,
+            eleve=eleve,
+            type_label=EvenementType.ABSENCE.label,
+            debut=datetime.combine(today, time(8, 30), tz),
+            fin=datetime.combine(today, time(18, 0), tz),
+            motif=motif,
+        ),
+    )
+    analysis = analyse(rendered)
+    return {
+        "eleve": f"{eleve.nom} {eleve.prenom}",
+        "rendered": rendered,
+        "encoding": analysis.encoding,
+        "gsm": analysis.encoding == "GSM-7",
+        "units": analysis.units,
+        "parts": analysis.parts,
+        "non_gsm_chars": list(analysis.non_gsm_chars),
+        "gsm_safe_texte": make_gsm_safe(texte),
+        "unknown_variables": rendering.unknown_variables(texte),
+    }

@@ -1,0 +1,169 @@
+"""Reads of the absences app: the recipients of a pupil, the week grid, the alert list."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
+from eleves.models import Eleve, Lien
+from eleves.sms_reach import SmsReach, sms_reach
+from sms.selectors import sms_first_delivered_at
+
+from .models import Action, Evenement, EvenementAction, Horaire, HoraireKind, Traitement
+
+ELEVE_KEY = "eleve"
+ELEVE_NO_PHONE = "l'élève n'a pas de numéro de mobile dans la Base élèves"
+
+
+@dataclass(frozen=True)
+class Destinataire:
+    """A possible recipient of an action: a responsable (by their qualités) or the pupil."""
+
+    key: str  # "lien:12" or "eleve"
+    label: str  # "Légal 1 - Financier", "Elève"
+    name: str
+    responsable: object | None
+    reach: SmsReach
+    legal: bool = False  # a responsable légal (Légal 1 or 2): those the appel writes to
+
+
+def _lien_destinataire(lien: Lien) -> Destinataire:
+    return Destinataire(
+        key=f"lien:{lien.pk}",
+        label=lien.qualites_label or lien.get_lien_display(),
+        name=f"{lien.responsable.nom} {lien.responsable.prenom}",
+        responsable=lien.responsable,
+        reach=sms_reach(lien.responsable),
+        legal=lien.legal_rank in (1, 2),
+    )
+
+
+def destinataires_for_eleves(*, eleves: list[Eleve]) -> dict[int, list[Destinataire]]:
+    """The recipients of each pupil, responsables first (Légal 1, Légal 2, ...), then "Elève"; one query."""
+    by_eleve: dict[int, list[Destinataire]] = defaultdict(list)
+    for lien in Lien.objects.filter(eleve__in=eleves).select_related("responsable"):
+        by_eleve[lien.eleve_id].append(_lien_destinataire(lien))
+    for eleve in eleves:
+        by_eleve[eleve.pk].append(
+            Destinataire(
+                ELEVE_KEY, "Elève", f"{eleve.nom} {eleve.prenom}", None, SmsReach(False, ELEVE_NO_PHONE)
+            )
+        )
+    return dict(by_eleve)
+
+
+def actions_offered(*, etablissement, sms_possible: bool):
+    """The actions of the "Action" select: an "Envoi de SMS" one only when a provider is configured."""
+    actions = Action.objects.filter(etablissement=etablissement, actif=True).select_related("modele")
+    return actions if sms_possible else actions.exclude(traitement=Traitement.SMS)
+
+
+def horaires_for(*, etablissement) -> list[Horaire]:
+    """The active slots, as the grid shows them: the lessons by time, then Demi-pension, then Internat."""
+    order = {HoraireKind.COURS: 0, HoraireKind.DEMI_PENSION: 1, HoraireKind.INTERNAT: 2}
+    horaires = Horaire.objects.filter(etablissement=etablissement, actif=True)
+    return sorted(horaires, key=lambda h: (order[h.kind], h.debut))
+
+
+@dataclass(frozen=True)
+class GridCell:
+    evenement: Evenement | None
+
+    @property
+    def colour(self) -> str:
+        if self.evenement is None:
+            return ""
+        motif = self.evenement.motif
+        return motif.couleur.code if motif and motif.couleur else "#adb5bd"
+
+
+@dataclass(frozen=True)
+class GridRow:
+    horaire: Horaire
+    cells: list[GridCell]
+
+
+@dataclass(frozen=True)
+class WeekGrid:
+    monday: date
+    days: list[date]
+    rows: list[GridRow]
+
+    @property
+    def previous(self) -> date:
+        return self.monday - timedelta(days=7)
+
+    @property
+    def next(self) -> date:
+        return self.monday + timedelta(days=7)
+
+
+def week_grid(*, eleve: Eleve, horaires: list[Horaire], day: date) -> WeekGrid:
+    """The pupil's week (Lu to Di) by slot; a cell shows the event covering it, in its motif's colour."""
+    monday = day - timedelta(days=day.weekday())
+    days = [monday + timedelta(days=i) for i in range(7)]
+    tz = timezone.get_current_timezone()
+    week_start = datetime.combine(monday, datetime.min.time(), tz)
+    evenements = list(
+        Evenement.objects.filter(eleve=eleve, debut__lt=week_start + timedelta(days=7), fin__gt=week_start)
+        .select_related("motif__couleur")
+        .order_by("debut")
+    )
+
+    def covering(d: date, horaire: Horaire) -> Evenement | None:
+        start, end = datetime.combine(d, horaire.debut, tz), datetime.combine(d, horaire.fin, tz)
+        return next((e for e in evenements if e.debut < end and e.fin > start), None)
+
+    rows = [GridRow(h, [GridCell(covering(d, h)) for d in days]) for h in horaires]
+    return WeekGrid(monday=monday, days=days, rows=rows)
+
+
+def evenement_actions(*, evenement: Evenement):
+    return evenement.actions.select_related("action", "created_by")
+
+
+def eleves_search(*, etablissement, query: str = "", division=None):
+    eleves = Eleve.objects.filter(etablissement=etablissement, date_sortie__isnull=True).select_related(
+        "division"
+    )
+    for word in query.split():
+        eleves = eleves.filter(nom__icontains=word) | eleves.filter(prenom__icontains=word)
+    if division is not None:
+        eleves = eleves.filter(division=division)
+    return eleves.order_by("nom", "prenom")
+
+
+@dataclass(frozen=True)
+class Alerte:
+    evenement: Evenement
+    action: Action
+    delivered_at: datetime
+    due: datetime
+
+
+def alertes(*, etablissement, now: datetime) -> list[Alerte]:
+    """Events still not justified N days (the action's délai) after their SMS was délivré, oldest first."""
+    sms_actions = (
+        EvenementAction.objects.filter(
+            evenement__etablissement=etablissement,
+            evenement__justificatif__isnull=True,
+            evenement__classe=False,
+            action__traitement=Traitement.SMS,
+        )
+        .select_related("action", "evenement__eleve__division", "evenement__motif")
+        .order_by("evenement__debut")
+    )
+    candidates = list(sms_actions)
+    delivered = sms_first_delivered_at(
+        etablissement=etablissement, event_keys={ea.evenement.event_key for ea in candidates}
+    )
+    found: dict[int, Alerte] = {}
+    for ea in candidates:
+        delivered_at = delivered.get(ea.evenement.event_key)
+        if delivered_at is None:
+            continue
+        due = delivered_at + timedelta(days=ea.action.delai_alerte_jours)
+        if due <= now and (ea.evenement_id not in found or due < found[ea.evenement_id].due):
+            found[ea.evenement_id] = Alerte(ea.evenement, ea.action, delivered_at, due)
+    return sorted(found.values(), key=lambda a: a.due)

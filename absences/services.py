@@ -1,0 +1,420 @@
+"""Writes of the absences app: the paramétrages of a new établissement, the évènements, the appel,
+and the SMS they queue (always through the sms app's services, in the same transaction as the event)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from eleves.models import Eleve
+from etablissements.services import audit_record
+from sms.services import SmsDraft, sms_cancel_waiting, sms_enqueue, sms_rerender_waiting
+
+from . import defaults, rendering
+from .models import (
+    Action,
+    Couleur,
+    Evenement,
+    EvenementAction,
+    Horaire,
+    Justificatif,
+    ModeleDocument,
+    Motif,
+    ValeursParDefaut,
+)
+from .selectors import Destinataire, destinataires_for_eleves
+
+# ----------------------------------------------------------------------------------------------------
+# Paramétrages
+
+
+def parametrages_ensure(*, etablissement) -> ValeursParDefaut:
+    """The établissement's valeurs par défaut; on first use, also its default lists."""
+    valeurs = ValeursParDefaut.objects.filter(etablissement=etablissement).first()
+    if valeurs is not None:
+        return valeurs
+    try:
+        with transaction.atomic():
+            return _parametrages_create(etablissement=etablissement)
+    except IntegrityError:  # another request created them at the same moment
+        return ValeursParDefaut.objects.get(etablissement=etablissement)
+
+
+def _parametrages_create(*, etablissement) -> ValeursParDefaut:
+    debut, fin = defaults.school_year(timezone.localdate())
+    valeurs = ValeursParDefaut.objects.create(etablissement=etablissement, annee_debut=debut, annee_fin=fin)
+    couleurs = {
+        libelle: Couleur.objects.create(etablissement=etablissement, libelle=libelle, code=code)
+        for libelle, code in defaults.COULEURS
+    }
+    Motif.objects.bulk_create(
+        Motif(etablissement=etablissement, libelle=libelle, couleur=couleurs[couleur], legitime=legitime)
+        for libelle, couleur, legitime in defaults.MOTIFS
+    )
+    Justificatif.objects.bulk_create(
+        Justificatif(etablissement=etablissement, libelle=libelle) for libelle in defaults.JUSTIFICATIFS
+    )
+    Horaire.objects.bulk_create(
+        Horaire(etablissement=etablissement, libelle=libelle, kind=kind, debut=debut, fin=fin)
+        for libelle, kind, debut, fin in defaults.HORAIRES
+    )
+    return valeurs
+
+
+def valeurs_par_defaut_update(
+    *, etablissement, user, annee_debut: date, annee_fin: date, sms_start: time | None, sms_end: time | None
+) -> ValeursParDefaut:
+    from sms.services import sms_sending_window_set
+
+    with transaction.atomic():
+        valeurs = parametrages_ensure(etablissement=etablissement)
+        valeurs.annee_debut, valeurs.annee_fin = annee_debut, annee_fin
+        valeurs.save(update_fields=["annee_debut", "annee_fin"])
+        sms_sending_window_set(etablissement=etablissement, user=user, start=sms_start, end=sms_end)
+        audit_record(
+            etablissement=etablissement,
+            user=user,
+            action="absences.valeurs_par_defaut_changed",
+            summary="Valeurs par défaut modifiées",
+            details={
+                "annee": [annee_debut.isoformat(), annee_fin.isoformat()],
+                "fenetre_sms": [t.strftime("%H:%M") if t else "" for t in (sms_start, sms_end)],
+            },
+        )
+    return valeurs
+
+
+def modele_create(*, etablissement, nom: str, texte: str) -> ModeleDocument:
+    return ModeleDocument.objects.create(etablissement=etablissement, nom=nom, texte=texte)
+
+
+def action_create(*, etablissement, **values) -> Action:
+    return Action.objects.create(etablissement=etablissement, **values)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Évènements
+
+
+@dataclass
+class EvenementData:
+    """The fields of the entry form (Du, Au, Enseignant, ...)."""
+
+    type: str
+    debut: datetime
+    fin: datetime
+    enseignant: str = ""
+    discipline: str = ""
+    motif: Motif | None = None
+    justificatif: Justificatif | None = None
+    etablissement_informe: bool = False
+    absence_constatee: bool = False
+    classe: bool = False
+    motif_legitime: bool = False
+
+
+@dataclass
+class ActionOutcome:
+    """What "Valider" did: the event(s), and for an SMS action who was queued and who could not be."""
+
+    evenements: list[Evenement] = field(default_factory=list)
+    action: Action | None = None
+    queued: list[str] = field(
+        default_factory=list
+    )  # "REITER Pauline : Légal 1 - Financier (M. REITER Daniel)"
+    not_reached: list[str] = field(default_factory=list)  # "... : n'accepte pas les SMS"
+    already_done: bool = False
+
+    @property
+    def evenement(self) -> Evenement:
+        return self.evenements[0]
+
+
+def _datetime_label(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"
+
+
+def _check_school_year(*, valeurs: ValeursParDefaut, debut: datetime, fin: datetime) -> None:
+    for moment in (debut, fin):
+        day = timezone.localtime(moment).date()
+        if not valeurs.annee_debut <= day <= valeurs.annee_fin:
+            raise ValidationError(
+                f"La date du {day:%d/%m/%Y} est en dehors de l'année scolaire "
+                f"(du {valeurs.annee_debut:%d/%m/%Y} au {valeurs.annee_fin:%d/%m/%Y})."
+            )
+
+
+def _check_dates(*, etablissement, eleves: Sequence[Eleve], debut, fin, exclude_pk=None) -> None:
+    """Au after Du, inside the school year, and no other event of the same pupil at the same time."""
+    if fin <= debut:
+        raise ValidationError("La fin (Au) doit être postérieure au début (Du).")
+    _check_school_year(valeurs=parametrages_ensure(etablissement=etablissement), debut=debut, fin=fin)
+    overlapping = (
+        Evenement.objects.filter(eleve__in=eleves, debut__lt=fin, fin__gt=debut)
+        .exclude(pk=exclude_pk)
+        .select_related("eleve")
+        .first()
+    )
+    if overlapping is not None:
+        raise ValidationError(
+            f"{overlapping.eleve.nom} {overlapping.eleve.prenom} a déjà un évènement qui chevauche celui-ci "
+            f"({rendering.evenement_label(overlapping)}) : rien n'a été enregistré."
+        )
+
+
+def _lock_eleves(eleves: Sequence[Eleve]) -> None:
+    """Two entries for the same pupil at once: the second waits, then sees the first (no double event)."""
+    list(Eleve.objects.select_for_update().filter(pk__in=[e.pk for e in eleves]).values_list("pk"))
+
+
+def _sms_text(action: Action, evenement: Evenement) -> str:
+    return rendering.render(
+        action.modele.texte if action.modele else "", rendering.evenement_values(evenement)
+    )
+
+
+def _actions_apply(
+    *,
+    etablissement,
+    user,
+    action: Action,
+    chosen: Sequence[tuple[Evenement, list[Destinataire]]],
+    token: str,
+    outcome: ActionOutcome,
+) -> None:
+    """Records the action on each event and, for an SMS action, queues one SMS per reachable recipient."""
+    EvenementAction.objects.bulk_create(
+        EvenementAction(
+            evenement=evenement,
+            action=action,
+            destinataires=", ".join(d.label for d in destinataires),
+            token=token if len(chosen) == 1 else f"{token}:{evenement.eleve_id}",
+            created_by=user,
+        )
+        for evenement, destinataires in chosen
+    )
+    outcome.action = action
+    if not action.sends_sms:
+        return
+    drafts = []
+    for evenement, destinataires in chosen:
+        eleve = evenement.eleve
+        text = _sms_text(action, evenement)
+        for destinataire in destinataires:
+            who = f"{eleve.nom} {eleve.prenom} : {destinataire.label} ({destinataire.name})"
+            if not destinataire.reach.can_receive:
+                outcome.not_reached.append(f"{who} : {destinataire.reach.reason}")
+                continue
+            outcome.queued.append(who)
+            drafts.append(
+                SmsDraft(
+                    dedup_key=f"absences:{token}:{evenement.pk}:{destinataire.key}",
+                    event_key=evenement.event_key,
+                    eleve=eleve,
+                    responsable=destinataire.responsable,
+                    phone=destinataire.responsable.tel_mobile,
+                    recipient_label=destinataire.label,
+                    text=text,
+                    sender=action.emetteur or etablissement.telephone,
+                    service_code=action.code_fournisseur,
+                    eleve_label=f"{eleve.nom} {eleve.prenom}",
+                    division_label=eleve.division.code if eleve.division_id else "",
+                    event_label=rendering.evenement_label(evenement),
+                    action_label=action.libelle_long,
+                )
+            )
+    if drafts:
+        sms_enqueue(etablissement=etablissement, user=user, drafts=drafts)
+
+
+def _chosen_destinataires(eleve: Eleve, keys: Sequence[str]) -> list[Destinataire]:
+    available = destinataires_for_eleves(eleves=[eleve]).get(eleve.pk, [])
+    return [d for d in available if d.key in keys]
+
+
+def evenement_record(
+    *,
+    etablissement,
+    user,
+    eleve: Eleve,
+    data: EvenementData,
+    token: str,
+    action: Action | None = None,
+    destinataires: Sequence[str] = (),
+) -> ActionOutcome:
+    """Records an absence or a retard and the action chosen with it ("Valider" of the entry form).
+
+    The same ``token`` twice (a double click, a resent form) records once and queues nothing more.
+    """
+    existing = Evenement.objects.filter(etablissement=etablissement, token=token).first()
+    if existing is not None:
+        return ActionOutcome(evenements=[existing], already_done=True)
+    outcome = ActionOutcome()
+    with transaction.atomic():
+        _lock_eleves([eleve])
+        _check_dates(etablissement=etablissement, eleves=[eleve], debut=data.debut, fin=data.fin)
+        evenement = Evenement.objects.create(
+            etablissement=etablissement, eleve=eleve, token=token, created_by=user, **vars(data)
+        )
+        outcome.evenements.append(evenement)
+        if action is not None:
+            _actions_apply(
+                etablissement=etablissement,
+                user=user,
+                action=action,
+                chosen=[(evenement, _chosen_destinataires(eleve, destinataires))],
+                token=token,
+                outcome=outcome,
+            )
+    return outcome
+
+
+def evenement_update(
+    *,
+    etablissement,
+    user,
+    evenement: Evenement,
+    data: EvenementData,
+    token: str,
+    action: Action | None = None,
+    destinataires: Sequence[str] = (),
+) -> ActionOutcome:
+    """Modifies an event. Its SMS still waiting are re-rendered, or cancelled if it is now justified;
+    an SMS already sent never changes. A new action is recorded (once per form token)."""
+    outcome = ActionOutcome(evenements=[evenement])
+    with transaction.atomic():
+        _lock_eleves([evenement.eleve])
+        _check_dates(
+            etablissement=etablissement,
+            eleves=[evenement.eleve],
+            debut=data.debut,
+            fin=data.fin,
+            exclude_pk=evenement.pk,
+        )
+        was_justified = evenement.justifie
+        for name, value in vars(data).items():
+            setattr(evenement, name, value)
+        evenement.save()
+        if evenement.justifie and not was_justified:
+            sms_cancel_waiting(
+                etablissement=etablissement,
+                event_key=evenement.event_key,
+                reason="Évènement justifié avant l'envoi",
+                user=user,
+            )
+        else:
+            _sms_rerender(etablissement=etablissement, evenement=evenement)
+        if action is not None and not EvenementAction.objects.filter(token=token).exists():
+            _actions_apply(
+                etablissement=etablissement,
+                user=user,
+                action=action,
+                chosen=[(evenement, _chosen_destinataires(evenement.eleve, destinataires))],
+                token=token,
+                outcome=outcome,
+            )
+    return outcome
+
+
+def _sms_rerender(*, etablissement, evenement: Evenement) -> int:
+    actions = {
+        ea.action.libelle_long: ea.action
+        for ea in evenement.actions.select_related("action__modele")
+        if ea.action.sends_sms
+    }
+    if not actions:
+        return 0
+    latest = list(actions.values())[-1]
+
+    def text_for(sms) -> str:
+        return _sms_text(actions.get(sms.action_label, latest), evenement)
+
+    return sms_rerender_waiting(
+        etablissement=etablissement,
+        event_key=evenement.event_key,
+        event_label=rendering.evenement_label(evenement),
+        text_for=text_for,
+    )
+
+
+def evenement_delete(*, etablissement, user, evenement: Evenement) -> int:
+    """Deletes an event; its SMS still waiting are cancelled (kept, shown annulé). Returns how many."""
+    with transaction.atomic():
+        cancelled = sms_cancel_waiting(
+            etablissement=etablissement,
+            event_key=evenement.event_key,
+            reason="Évènement supprimé",
+            user=user,
+        )
+        audit_record(
+            etablissement=etablissement,
+            user=user,
+            action="absences.evenement_deleted",
+            summary=f"{rendering.evenement_label(evenement)} de {evenement.eleve} supprimée",
+            details={"evenement": evenement.pk, "sms_annules": cancelled},
+        )
+        evenement.delete()
+    return cancelled
+
+
+# ----------------------------------------------------------------------------------------------------
+# Appel
+
+
+def appel_record(
+    *,
+    etablissement,
+    user,
+    eleves: Sequence[Eleve],
+    horaire: Horaire,
+    day: date,
+    token: str,
+    action: Action | None = None,
+) -> ActionOutcome:
+    """The roll call: one absence per pupil ticked, on the slot, and the action once for all of them
+    (an SMS action goes to each pupil's responsables légaux). A constant number of queries."""
+    tz = timezone.get_current_timezone()
+    debut, fin = datetime.combine(day, horaire.debut, tz), datetime.combine(day, horaire.fin, tz)
+    if Evenement.objects.filter(etablissement=etablissement, token__startswith=f"{token}:").exists():
+        return ActionOutcome(already_done=True)
+    outcome = ActionOutcome()
+    with transaction.atomic():
+        _lock_eleves(eleves)
+        _check_dates(etablissement=etablissement, eleves=eleves, debut=debut, fin=fin)
+        outcome.evenements = Evenement.objects.bulk_create(
+            Evenement(
+                etablissement=etablissement,
+                eleve=eleve,
+                debut=debut,
+                fin=fin,
+                absence_constatee=True,
+                token=f"{token}:{eleve.pk}",
+                created_by=user,
+            )
+            for eleve in eleves
+        )
+        if action is not None:
+            recipients = destinataires_for_eleves(eleves=list(eleves))
+            chosen = [
+                (evenement, [d for d in recipients[evenement.eleve_id] if d.legal])
+                for evenement in outcome.evenements
+            ]
+            _actions_apply(
+                etablissement=etablissement,
+                user=user,
+                action=action,
+                chosen=chosen,
+                token=token,
+                outcome=outcome,
+            )
+        audit_record(
+            etablissement=etablissement,
+            user=user,
+            action="absences.appel_recorded",
+            summary=f"Appel du {day:%d/%m/%Y} {horaire.libelle} : {len(eleves)} absent(s)",
+            details={"horaire": horaire.pk, "absents": len(eleves), "sms": len(outcome.queued)},
+        )
+    return outcome

@@ -1,0 +1,73 @@
+"""Appel: a division, a slot, the absent pupils ticked, one action for all of them."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views import View
+
+from eleves.models import Division
+from etablissements.roles import VieScolaireRequiredMixin
+from sms.selectors import provider_is_configured
+
+from .. import selectors, services
+from ..forms.saisie import AppelForm
+from ..models import Horaire
+from .outcome import outcome_report
+
+
+class AppelView(VieScolaireRequiredMixin, View):
+    template_name = "absences/appel.html"
+
+    def form(self, data, *, bound: bool = True):
+        etablissement = self.request.etablissement
+        services.parametrages_ensure(etablissement=etablissement)
+        divisions = Division.objects.filter(etablissement=etablissement)
+        division = (
+            divisions.filter(pk=data.get("division")).first()
+            if str(data.get("division", "")).isdigit()
+            else None
+        )
+        self.eleves = (
+            list(selectors.eleves_search(etablissement=etablissement, division=division)) if division else []
+        )
+        actions = selectors.actions_offered(
+            etablissement=etablissement, sms_possible=provider_is_configured(etablissement=etablissement)
+        )
+        return AppelForm(
+            data if bound else None,
+            initial=None if bound else data.dict(),
+            divisions=divisions,
+            horaires=Horaire.objects.filter(etablissement=etablissement, actif=True),
+            actions=actions,
+            eleves=self.eleves,
+        )
+
+    def render(self, form, status=200):
+        return render(self.request, self.template_name, {"form": form, "eleves": self.eleves}, status=status)
+
+    def get(self, request):
+        return self.render(self.form(request.GET, bound=False))
+
+    def post(self, request):
+        form = self.form(request.POST)
+        if form.is_valid():
+            absents = set(form.cleaned_data["absents"])
+            eleves = [e for e in self.eleves if str(e.pk) in absents]
+            if not eleves:
+                form.add_error("absents", "Cochez les élèves absents.")
+            else:
+                try:
+                    outcome = services.appel_record(
+                        etablissement=request.etablissement,
+                        user=request.user,
+                        eleves=eleves,
+                        horaire=form.cleaned_data["horaire"],
+                        day=form.cleaned_data["date"],
+                        token=form.cleaned_data["token"],
+                        action=form.cleaned_data["action"],
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    outcome_report(request, outcome)
+                    return redirect("appel")
+        return self.render(form, status=400)

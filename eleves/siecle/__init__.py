@@ -1,0 +1,1 @@
+"""The SIECLE "Base élèves" XML exports: reading the files (``reader``) and importing them (``importer``)."""

@@ -1,0 +1,64 @@
+"""Suivi > Alertes: events still not justified N days (the action's délai) after their SMS was délivré."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from absences.models import Justificatif
+from absences.services import EvenementData, evenement_record
+from sms.providers.base import StatusReport
+from sms.selectors import sms_for_event
+from sms.services import sms_dispatch, sms_release
+from sms.services.outbox import sms_apply_reports
+
+from .conftest import today_at
+
+
+@pytest.fixture
+def delivered(etablissement, vie_scolaire_user, sms_action, provider):
+    """Records an absence of ``eleve`` at ``hour``, sends its SMS and has it délivré ``days_ago``."""
+
+    def _delivered(lien, *, hour: int, days_ago: float):
+        evenement = evenement_record(
+            etablissement=etablissement,
+            user=vie_scolaire_user,
+            eleve=lien.eleve,
+            data=EvenementData(type="absence", debut=today_at(hour), fin=today_at(hour, 55)),
+            token=f"t-{hour}",
+            action=sms_action,
+            destinataires=[f"lien:{lien.pk}"],
+        ).evenement
+        [sms] = sms_for_event(etablissement=etablissement, event_key=evenement.event_key)
+        sms_release(etablissement=etablissement, user=vie_scolaire_user, ids=[sms.pk])
+        sms_dispatch(etablissement_id=etablissement.pk)
+        sms.refresh_from_db()
+        at = timezone.now() - timedelta(days=days_ago)
+        sms_apply_reports(
+            rows={sms.provider_id: sms.pk},
+            reports=[StatusReport(provider_id=sms.provider_id, state="delivered", at=at, raw="delivered")],
+            now=at,
+        )
+        return evenement
+
+    return _delivered
+
+
+def test_an_unjustified_event_past_its_delai_is_listed_and_leaves_once_justified(
+    vie_scolaire_client, legal1, delivered, django_assert_max_num_queries
+):
+    late = delivered(legal1, hour=8, days_ago=3)  # délai of the action: 2 days
+    recent = delivered(legal1, hour=10, days_ago=1)
+
+    with django_assert_max_num_queries(10):
+        html = vie_scolaire_client.get(reverse("suivi_alertes")).content.decode()
+
+    assert reverse("saisie_evenement", args=[late.pk]) in html
+    assert reverse("saisie_evenement", args=[recent.pk]) not in html
+
+    late.justificatif = Justificatif.objects.get(etablissement=late.etablissement, libelle="Mot des parents")
+    late.save()
+    html = vie_scolaire_client.get(reverse("suivi_alertes")).content.decode()
+    assert reverse("saisie_evenement", args=[late.pk]) not in html
+    assert "Aucune alerte." in html

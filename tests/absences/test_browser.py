@@ -1,0 +1,101 @@
+"""The seed's steps through the pages, in a real headless Chromium."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from absences.models import ModeleDocument
+from absences.services import modele_create
+
+from .conftest import MODELE_TEXTE
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_model_editor_counts_tricky_french_text_and_replaces_what_forces_ucs2(
+    page, login, habilitee_user, eleve, screenshot
+):
+    login("habilitee")
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Modèles de document"
+    ).click()
+    page.get_by_role("link", name="Ajouter un modèle").click()
+    page.get_by_label("Nom").fill("retard")
+    texte = page.get_by_label("Texte")
+    texte.fill("Garçon, œuvre l’après-midi : 5\u202f€ ")
+    page.get_by_role("button", name="Insérer").click()  # [NOM] at the cursor
+    preview = page.locator("#apercu")
+
+    expect(page.locator("#apercu-texte")).to_have_text("Garçon, œuvre l’après-midi : 5\u202f€ REITER")
+    expect(preview).to_contain_text("hors alphabet GSM (UCS-2)")
+    expect(page.locator("#apercu-caracteres-ucs2")).to_contain_text("« ç » (U+00E7)")
+    expect(page.locator("#apercu-caracteres-ucs2")).to_contain_text("(U+202F)")
+    expect(page.locator("#apercu-caracteres")).to_have_text("39")
+    screenshot("modele-de-document-ucs2")
+
+    page.get_by_role("button", name="Remplacer ces caractères").click()
+
+    expect(texte).to_have_value("Garcon, oeuvre l'après-midi : 5 € [NOM]")
+    expect(preview).to_contain_text("alphabet GSM")
+    expect(page.locator("#apercu-sms")).to_have_text("1 SMS")
+    expect(page.locator("#apercu-ucs2")).to_be_hidden()
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_role("cell", name="retard")).to_be_visible()
+    assert ModeleDocument.objects.get(nom="retard").texte == "Garcon, oeuvre l'après-midi : 5 € [NOM]"
+
+
+def test_seed_steps_add_the_sms_action_then_enter_an_absence_for_legal_1(
+    page, login, etablissement, habilitee_user, vie_scolaire_user, eleve, legal1, legal2, provider, screenshot
+):
+    from sms.selectors import sms_waiting_list
+
+    modele_create(etablissement=etablissement, nom="absence demi-pension", texte=MODELE_TEXTE)
+
+    # 3. As the personne habilitée: Paramétrages > Actions > "Ajouter une action".
+    login("habilitee")
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Actions").click()
+    page.get_by_role("link", name="Ajouter une action").click()
+    page.get_by_label("Libellé court").fill("SMS")
+    page.get_by_label("Libellé long").fill("Envoi de SMS")
+    page.get_by_label("Délai de réponse du responsable avant alerte").fill("2")
+    page.get_by_label("Traitement").select_option(label="Envoi de SMS")
+    page.get_by_label("Modèle de document").select_option(label="absence demi-pension")
+    page.get_by_label("Emetteur").fill("0146000000")
+    expect(page.get_by_label("Code Fournisseur de Service")).to_have_value("0")
+    expect(page.get_by_text("champs obligatoires")).to_be_visible()
+    screenshot("ajouter-une-action")
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_role("cell", name="Envoi de SMS", exact=True).first).to_be_visible()
+    page.get_by_role("button", name="Quitter").click()
+
+    # Saisie d'un évènement: as the vie scolaire, the absence with the action "SMS" for Légal 1.
+    login("viescolaire")
+    page.get_by_role("navigation", name="Menu principal").get_by_role(
+        "link", name="Absences et retards"
+    ).click()
+    page.get_by_label("Nom ou prénom").fill("REITER")
+    page.get_by_role("button", name="Chercher").click()
+    page.get_by_role("link", name="REITER").click()
+    expect(page.get_by_text("SMS impossible : n'accepte pas les SMS")).to_be_visible()
+    page.get_by_label("Légal 1 - Financier").check()
+    page.get_by_label("Action").select_option(label="SMS")
+    page.get_by_role("button", name="Valider").click()
+
+    expect(page.get_by_text(re.compile("1 SMS en attente de diffusion"))).to_be_visible()
+    expect(page.get_by_text("Historique des actions")).to_be_visible()
+    screenshot("saisie-absence-sms")
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="SMS à diffuser").click()
+    row = page.get_by_role("row").filter(has_text="REITER Pauline")
+    expect(row).to_contain_text("Envoi de SMS")
+    expect(row).to_contain_text("5B")
+    expect(row).to_contain_text("Légal 1 - Financier")
+    expect(page.get_by_text("Il y a actuellement 1 SMS en attente de diffusion")).to_be_visible()
+    [sms] = sms_waiting_list(etablissement=etablissement)
+    assert (sms.eleve_label, sms.division_label, sms.recipient_label) == (
+        "REITER Pauline",
+        "5B",
+        "Légal 1 - Financier",
+    )
+    assert sms.action_label == "Envoi de SMS"
+    assert sms.event_label.startswith("Absence du ")

@@ -1,0 +1,196 @@
+"""Paramétrages: one set of list pages for every list; in use means retired, never deleted."""
+
+import pytest
+from django.urls import reverse
+
+from absences.models import Action, Couleur, Horaire, Justificatif, Motif
+from absences.parametrages import KINDS
+from absences.services import EvenementData, evenement_record
+from etablissements.models import AuditEntry
+
+from .conftest import today_at
+
+
+def test_a_new_etablissement_gets_the_usual_horaires_and_default_lists(etablissement, parametrages):
+    horaires = Horaire.objects.filter(etablissement=etablissement)
+
+    assert [h.libelle for h in horaires.filter(kind="cours")] == [
+        "08:30", "09:25", "10:40", "11:35", "14:00", "14:55", "16:10", "17:05",
+    ]  # fmt: skip
+    assert set(horaires.exclude(kind="cours").values_list("libelle", flat=True)) == {
+        "Demi-pension",
+        "Internat",
+    }
+    assert Motif.objects.filter(
+        etablissement=etablissement, libelle="Maladie", couleur__isnull=False
+    ).exists()
+    assert Justificatif.objects.filter(etablissement=etablissement, libelle="Certificat médical").exists()
+    assert parametrages.annee_debut.month == 9
+
+
+@pytest.mark.parametrize("slug", sorted(KINDS))
+def test_every_list_pages_in_constant_queries(
+    habilitee_client, etablissement, slug, django_assert_max_num_queries
+):
+    habilitee_client.get(reverse(KINDS[slug].url_name("list")))  # creates the defaults
+    with django_assert_max_num_queries(12):
+        response = habilitee_client.get(reverse(KINDS[slug].url_name("list")))
+
+    assert response.status_code == 200
+    assert KINDS[slug].add_label in response.content.decode()
+
+
+def test_add_modify_and_delete_a_motif(habilitee_client, etablissement, parametrages):
+    bleu = Couleur.objects.get(etablissement=etablissement, libelle="Bleu")
+
+    response = habilitee_client.post(
+        reverse("parametrages_motifs_add"), {"libelle": "Sortie scolaire", "couleur": bleu.pk}
+    )
+    assert response.status_code == 302
+    motif = Motif.objects.get(etablissement=etablissement, libelle="Sortie scolaire")
+
+    habilitee_client.post(
+        reverse("parametrages_motifs_edit", args=[motif.pk]),
+        {"libelle": "Voyage scolaire", "couleur": bleu.pk},
+    )
+    motif.refresh_from_db()
+    assert motif.libelle == "Voyage scolaire"
+
+    habilitee_client.post(reverse("parametrages_motifs_delete", args=[motif.pk]))
+    assert not Motif.objects.filter(pk=motif.pk).exists()
+    assert AuditEntry.objects.filter(
+        etablissement=etablissement, action="absences.parametrage_supprimé"
+    ).exists()
+
+
+def test_a_duplicate_libelle_gets_a_message(habilitee_client, parametrages):
+    response = habilitee_client.post(
+        reverse("parametrages_justificatifs_add"), {"libelle": "Certificat médical"}
+    )
+
+    assert response.status_code == 200
+    assert "Ce libellé existe déjà." in response.content.decode()
+
+
+def test_a_motif_in_use_cannot_be_deleted_only_retired(
+    habilitee_client, habilitee_user, etablissement, eleve, maladie
+):
+    evenement_record(
+        etablissement=etablissement,
+        user=habilitee_user,
+        eleve=eleve,
+        data=EvenementData(type="absence", debut=today_at(8, 30), fin=today_at(9, 25), motif=maladie),
+        token="t1",
+    )
+
+    response = habilitee_client.post(reverse("parametrages_motifs_delete", args=[maladie.pk]), follow=True)
+
+    assert "est utilisé : il ne peut pas être supprimé, seulement retiré" in response.content.decode()
+    assert Motif.objects.filter(pk=maladie.pk).exists()
+
+    habilitee_client.post(reverse("parametrages_motifs_retire", args=[maladie.pk]))
+    maladie.refresh_from_db()
+    assert maladie.actif is False
+
+
+def test_a_horaire_ending_before_it_starts_is_refused(habilitee_client, parametrages):
+    response = habilitee_client.post(
+        reverse("parametrages_horaires_add"),
+        {"libelle": "Étude", "kind": "cours", "debut": "18:00", "fin": "17:00"},
+    )
+
+    assert "L&#x27;heure de fin doit être après l&#x27;heure de début." in response.content.decode()
+
+
+def _action_form(sms_action, emetteur: str) -> dict:
+    return {
+        "libelle_court": "SMS2",
+        "libelle_long": "Envoi de SMS",
+        "delai_alerte_jours": "2",
+        "traitement": "sms",
+        "modele": sms_action.modele_id,
+        "emetteur": emetteur,
+        "code_fournisseur": "0",
+    }
+
+
+@pytest.mark.parametrize(
+    ("emetteur", "stored"),
+    [("01 46 00 00 00", "+33146000000"), ("COLLEGE VH", "COLLEGE VH"), ("", "")],
+)
+def test_add_the_sms_action_with_a_valid_emetteur(
+    habilitee_client, etablissement, sms_action, emetteur, stored
+):
+    response = habilitee_client.post(
+        reverse("parametrages_actions_add"),
+        _action_form(sms_action, emetteur),
+    )
+
+    assert response.status_code == 302
+    assert Action.objects.get(etablissement=etablissement, libelle_court="SMS2").emetteur == stored
+
+
+@pytest.mark.parametrize("emetteur", ["COLLEGE VICTOR HUGO", "0146", "Collège", "+33 6 12"])
+def test_a_bad_emetteur_is_refused_in_french(habilitee_client, sms_action, emetteur):
+    response = habilitee_client.post(
+        reverse("parametrages_actions_add"),
+        _action_form(sms_action, emetteur),
+    )
+
+    assert response.status_code == 200
+    assert "ou un nom de 11 caractères au plus" in response.content.decode()
+
+
+def test_the_action_form_has_the_seed_labels(habilitee_client, parametrages):
+    html = habilitee_client.get(reverse("parametrages_actions_add")).content.decode()
+
+    for label in (
+        "Libellé court",
+        "Libellé long",
+        "Délai de réponse du responsable avant alerte",
+        "Jour(s)",
+        "Traitement",
+        "Envoi de SMS",
+        "Modèle de document",
+        "Emetteur",
+        "Code Fournisseur de Service",
+        "champs obligatoires",
+    ):
+        assert label in html
+    assert 'value="0"' in html  # the code fournisseur is 0 by default
+    assert 'value="04 72 00 00 00"' in html  # the school's phone is offered as émetteur
+
+
+def test_a_document_model_with_an_unknown_variable_is_refused(habilitee_client, parametrages):
+    response = habilitee_client.post(
+        reverse("parametrages_modeles-de-document_add"), {"nom": "retard", "texte": "[PRENOM] [CLASSE]"}
+    )
+
+    assert "Variable inconnue : [CLASSE]" in response.content.decode()
+
+
+def test_the_valeurs_par_defaut_refuse_an_inverted_school_year(habilitee_client, parametrages):
+    response = habilitee_client.post(
+        reverse("parametrages_valeurs"), {"annee_debut": "2026-09-01", "annee_fin": "2026-08-31"}
+    )
+
+    assert "La fin de l&#x27;année scolaire doit être après son début." in response.content.decode()
+
+
+def test_a_groupe_de_divisions_takes_only_this_schools_divisions(
+    habilitee_client, etablissement, other_etablissement
+):
+    from eleves.models import GroupeDivisions
+    from tests.factories import DivisionFactory
+
+    mine = DivisionFactory(etablissement=etablissement, code="3A")
+    foreign = DivisionFactory(etablissement=other_etablissement, code="3Z")
+    url = reverse("parametrages_groupes-de-divisions_add")
+
+    refused = habilitee_client.post(url, {"nom": "Tous les 3e", "divisions": [foreign.pk]})
+    assert refused.status_code == 200
+    habilitee_client.post(url, {"nom": "Tous les 3e", "divisions": [mine.pk]})
+
+    groupe = GroupeDivisions.objects.get(etablissement=etablissement)
+    assert list(groupe.divisions.all()) == [mine]
+    assert "3A" in habilitee_client.get(reverse("parametrages_groupes-de-divisions_list")).content.decode()

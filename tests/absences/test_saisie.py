@@ -1,0 +1,273 @@
+"""Saisie d'un évènement: the event and its SMS in one transaction, once; consent; cancel; re-render."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from absences.models import Evenement, EvenementAction, Justificatif
+from absences.services import EvenementData, evenement_delete, evenement_record, evenement_update
+from sms.selectors import sms_for_event
+from tests import factories
+
+from .conftest import today_at
+
+
+def entry(**overrides) -> dict:
+    today = today_at(8, 30).date().isoformat()
+    data = {
+        "type": "absence",
+        "du_date": today,
+        "du_heure": "08:30",
+        "au_date": today,
+        "au_heure": "18:00",
+        "enseignant": "",
+        "discipline": "",
+        "motif": "",
+        "justificatif": "",
+        "token": "jeton-1",
+    }
+    return {**data, **overrides}
+
+
+def sms_of(evenement):
+    return list(sms_for_event(etablissement=evenement.etablissement, event_key=evenement.event_key))
+
+
+@pytest.fixture
+def record(etablissement, vie_scolaire_user, eleve, sms_action):
+    def _record(*, token="t", destinataires=(), debut=None, fin=None, **fields):
+        return evenement_record(
+            etablissement=etablissement,
+            user=vie_scolaire_user,
+            eleve=eleve,
+            data=EvenementData(
+                type="absence", debut=debut or today_at(8, 30), fin=fin or today_at(18), **fields
+            ),
+            token=token,
+            action=sms_action,
+            destinataires=destinataires,
+        )
+
+    return _record
+
+
+def test_valider_queues_one_sms_per_reachable_recipient_and_says_who_not(
+    vie_scolaire_client, eleve, legal1, legal2, sms_action, provider
+):
+    response = vie_scolaire_client.post(
+        reverse("saisie_eleve", args=[eleve.pk]),
+        entry(action=sms_action.pk, destinataires=[f"lien:{legal1.pk}", f"lien:{legal2.pk}", "eleve"]),
+        follow=True,
+    )
+
+    html = response.content.decode()
+    evenement = Evenement.objects.get(eleve=eleve)
+    [sms] = sms_of(evenement)
+    assert sms.state == "queued"
+    assert sms.responsable == legal1.responsable
+    assert sms.recipient_label == "Légal 1 - Financier"
+    assert sms.text.startswith("Collège Victor Hugo : Pauline REITER (5B) est en absence le ")
+    assert f"le {today_at(8, 30):%d/%m/%Y} à 08:30." in sms.text
+    assert "\u00a0" not in sms.text
+    assert "\u202f" not in sms.text
+    assert sms.sender == "+33146000000"
+    assert "1 SMS en attente de diffusion" in html
+    assert "Légal 2 (REITER Anne) : n&#x27;accepte pas les SMS" in html
+    assert "Elève (REITER Pauline) : l&#x27;élève n&#x27;a pas de numéro de mobile" in html
+    assert "Envoi de SMS" in html  # the Historique des actions
+
+
+def test_the_recipients_show_whether_an_sms_can_reach_them(
+    vie_scolaire_client, eleve, legal1, legal2, provider
+):
+    html = vie_scolaire_client.get(reverse("saisie_eleve", args=[eleve.pk])).content.decode()
+
+    assert "Légal 1 - Financier" in html
+    assert "SMS possible" in html
+    assert "Légal 2" in html
+    assert "SMS impossible : n&#x27;accepte pas les SMS" in html
+    assert "Elève" in html
+
+
+def test_validating_twice_records_and_queues_once(vie_scolaire_client, eleve, legal1, sms_action, provider):
+    form = entry(action=sms_action.pk, destinataires=[f"lien:{legal1.pk}"])
+
+    vie_scolaire_client.post(reverse("saisie_eleve", args=[eleve.pk]), form)
+    second = vie_scolaire_client.post(reverse("saisie_eleve", args=[eleve.pk]), form, follow=True)
+
+    evenement = Evenement.objects.get(eleve=eleve)
+    assert len(sms_of(evenement)) == 1
+    assert EvenementAction.objects.count() == 1
+    assert "déjà été validé" in second.content.decode()
+
+
+def test_the_sms_action_is_offered_only_once_a_provider_is_configured(
+    vie_scolaire_client, eleve, sms_action, courrier_action
+):
+    html = vie_scolaire_client.get(reverse("saisie_eleve", args=[eleve.pk])).content.decode()
+    assert ">COUR</option>" in html
+    assert ">SMS</option>" not in html
+
+    response = vie_scolaire_client.post(
+        reverse("saisie_eleve", args=[eleve.pk]), entry(action=sms_action.pk, destinataires=["eleve"])
+    )
+    assert response.status_code == 400
+    assert not Evenement.objects.exists()
+
+
+def test_consent_is_checked_when_queueing_not_when_the_form_was_shown(record, legal1, provider):
+    legal1.responsable.accepte_sms = False  # withdrawn between the display and "Valider"
+    legal1.responsable.save()
+
+    outcome = record(destinataires=[f"lien:{legal1.pk}"])
+
+    assert sms_of(outcome.evenement) == []
+    assert outcome.not_reached == [
+        "REITER Pauline : Légal 1 - Financier (REITER Daniel) : n'accepte pas les SMS"
+    ]
+
+
+def test_modifying_an_event_rerenders_its_waiting_sms(record, legal1, vie_scolaire_user, provider):
+    evenement = record(destinataires=[f"lien:{legal1.pk}"]).evenement
+
+    evenement_update(
+        etablissement=evenement.etablissement,
+        user=vie_scolaire_user,
+        evenement=evenement,
+        data=EvenementData(type="retard", debut=today_at(9, 25), fin=today_at(10, 20)),
+        token="t-modif",
+    )
+
+    [sms] = sms_of(evenement)
+    assert sms.state == "queued"
+    assert "est en retard le" in sms.text
+    assert "à 09:25." in sms.text
+    assert sms.event_label.startswith("Retard du ")
+
+
+def test_justifying_before_dispatch_cancels_the_waiting_sms(record, legal1, vie_scolaire_user, provider):
+    evenement = record(destinataires=[f"lien:{legal1.pk}"]).evenement
+    certificat = Justificatif.objects.get(etablissement=evenement.etablissement, libelle="Certificat médical")
+
+    evenement_update(
+        etablissement=evenement.etablissement,
+        user=vie_scolaire_user,
+        evenement=evenement,
+        data=EvenementData(type="absence", debut=evenement.debut, fin=evenement.fin, justificatif=certificat),
+        token="t-justif",
+    )
+
+    [sms] = sms_of(evenement)
+    assert sms.state == "cancelled"
+
+
+def test_deleting_an_event_cancels_its_waiting_sms_and_keeps_it(
+    vie_scolaire_client, record, legal1, provider
+):
+    evenement = record(destinataires=[f"lien:{legal1.pk}"]).evenement
+
+    response = vie_scolaire_client.post(reverse("saisie_evenement_delete", args=[evenement.pk]), follow=True)
+
+    assert not Evenement.objects.filter(pk=evenement.pk).exists()
+    [sms] = sms_of(evenement)  # the instance in this test still has its pk
+    assert sms.state == "cancelled"
+    assert "1 SMS en attente annulé(s)" in response.content.decode()
+
+
+def test_an_sms_already_sent_never_changes(record, legal1, vie_scolaire_user, provider):
+    from sms.services import sms_dispatch, sms_release
+
+    evenement = record(destinataires=[f"lien:{legal1.pk}"]).evenement
+    [queued] = sms_of(evenement)
+    sms_release(etablissement=evenement.etablissement, user=vie_scolaire_user, ids=[queued.pk])
+    sms_dispatch(etablissement_id=evenement.etablissement.pk)
+    [sent] = sms_of(evenement)
+    assert sent.state not in ("queued", "cancelled")
+
+    evenement_update(
+        etablissement=evenement.etablissement,
+        user=vie_scolaire_user,
+        evenement=evenement,
+        data=EvenementData(type="retard", debut=today_at(9, 25), fin=today_at(10, 20)),
+        token="t-modif",
+    )
+    event_key = evenement.event_key
+    evenement_delete(etablissement=evenement.etablissement, user=vie_scolaire_user, evenement=evenement)
+
+    [after] = sms_for_event(etablissement=evenement.etablissement, event_key=event_key)
+    assert (after.state, after.text) == (sent.state, sent.text)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"du_heure": "10:40", "au_heure": "09:25"}, "La fin (Au) doit être postérieure au début (Du)."),
+        ({"du_date": "2001-02-15", "au_date": "2001-02-15"}, "est en dehors de l&#x27;année scolaire"),
+    ],
+)
+def test_bad_dates_are_refused_in_french_and_nothing_is_saved(
+    vie_scolaire_client, eleve, legal1, sms_action, provider, overrides, message
+):
+    response = vie_scolaire_client.post(
+        reverse("saisie_eleve", args=[eleve.pk]),
+        entry(action=sms_action.pk, destinataires=[f"lien:{legal1.pk}"], **overrides),
+    )
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Evenement.objects.exists()
+
+
+def test_an_overlapping_event_is_refused_and_queues_nothing(
+    vie_scolaire_client, record, eleve, legal1, sms_action, provider
+):
+    first = record(debut=today_at(8, 30), fin=today_at(12, 30)).evenement
+
+    response = vie_scolaire_client.post(
+        reverse("saisie_eleve", args=[eleve.pk]),
+        entry(du_heure="11:35", au_heure="14:55", action=sms_action.pk, destinataires=[f"lien:{legal1.pk}"]),
+    )
+
+    assert response.status_code == 400
+    assert "a déjà un évènement qui chevauche celui-ci" in response.content.decode()
+    assert list(Evenement.objects.all()) == [first]
+
+
+def test_the_week_grid_shows_the_event_in_its_motifs_colour(vie_scolaire_client, record, maladie):
+    evenement = record(debut=today_at(10, 40), fin=today_at(12, 30), motif=maladie).evenement
+
+    html = vie_scolaire_client.get(reverse("saisie_evenement", args=[evenement.pk])).content.decode()
+
+    assert html.count(f'style="background: {maladie.couleur.code}"') == 2  # 10:40 and 11:35
+    for row in ("08:30", "17:05", "Demi-pension", "Internat"):
+        assert f'<th scope="row">{row}</th>' in html
+    monday = today_at(0).date() - timedelta(days=today_at(0).weekday())
+    assert f"?semaine={monday - timedelta(days=7):%Y-%m-%d}" in html
+    assert f"?semaine={monday + timedelta(days=7):%Y-%m-%d}" in html
+
+
+def test_choose_the_pupil_by_name_or_division(vie_scolaire_client, eleve):
+    by_name = vie_scolaire_client.get(reverse("saisie"), {"q": "reit"}).content.decode()
+    by_division = vie_scolaire_client.get(reverse("saisie"), {"division": eleve.division_id}).content.decode()
+
+    assert reverse("saisie_eleve", args=[eleve.pk]) in by_name
+    assert reverse("saisie_eleve", args=[eleve.pk]) in by_division
+
+
+def test_the_entry_form_has_one_motif_field_and_keeps_the_chosen_motif(vie_scolaire_client, record, maladie):
+    evenement = record(debut=today_at(8, 30), fin=today_at(9, 25), motif=maladie).evenement
+
+    html = vie_scolaire_client.get(reverse("saisie_evenement", args=[evenement.pk])).content.decode()
+
+    assert html.count('name="motif"') == 1
+    assert html.count('type="checkbox" class="form-check-input" name="motif_legitime"') == 1
+    assert f'<option value="{maladie.pk}" selected>' in html
+
+
+def test_legal_1_is_listed_before_legal_2_and_contacts(vie_scolaire_client, eleve, legal1, legal2):
+    factories.LienFactory(eleve=eleve, legal_rank=0, financier=False, lien="38", responsable__nom="GRAND")
+
+    html = vie_scolaire_client.get(reverse("saisie_eleve", args=[eleve.pk])).content.decode()
+
+    assert html.index("Légal 1") < html.index("Légal 2") < html.index("GRAND")
