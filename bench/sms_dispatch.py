@@ -14,7 +14,6 @@ DATABASE_URL / CELERY_BROKER_URL (SQLite and the embedded broker when unset). Th
 runs in a process of its own, so that neither the bench's loop nor the worker shares its interpreter.
 """
 
-import multiprocessing
 import os
 import sys
 import time
@@ -24,44 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sconet.settings")
 
+from tests.loopback import PluriwareServer  # noqa: E402 (after the path is set)
+from tests.loopback.process import LoopbackProcess  # noqa: E402
+
 COUNT = 10_000
 TEXT = (
     "Collège Victor Hugo : votre enfant ELEVE a été absent le 15/02/2008 de 08:30 à 12:00. "
     "Merci de justifier cette absence."
 )
 DISPATCH_TIMEOUT_SECONDS = 900
-
-
-def _serve(connection) -> None:
-    """The loopback Pluriware server, in its own process, answering commands from the bench."""
-    from tests.loopback import PluriwareServer
-
-    with PluriwareServer() as server:
-        connection.send(server.url)
-        while (command := connection.recv()) != "stop":
-            if command == "count":
-                connection.send((len(server.requests), len(server.sent_messages())))
-            elif command == "deliver_all":
-                server.mark_delivered(list(server.states))
-                connection.send(None)
-            elif command == "unique_numbers":
-                connection.send(len({(m["to"], m["text"]) for m in server.sent_messages()}))
-
-
-class ServerProcess:
-    def __init__(self):
-        self.connection, child = multiprocessing.Pipe()
-        self.process = multiprocessing.get_context("spawn").Process(target=_serve, args=(child,), daemon=True)
-        self.process.start()
-        self.url = self.connection.recv()
-
-    def ask(self, command: str):
-        self.connection.send(command)
-        return self.connection.recv()
-
-    def stop(self) -> None:
-        self.connection.send("stop")
-        self.process.join(timeout=10)
 
 
 def _messages(first: int, count: int):
@@ -73,7 +43,7 @@ def _messages(first: int, count: int):
     ]
 
 
-def floor(server: ServerProcess, batch_size: int) -> tuple[float, int]:
+def floor(server: LoopbackProcess, batch_size: int) -> tuple[float, int]:
     """The same requests the adapter makes (built beforehand), posted by a bare `requests` loop."""
     import requests
 
@@ -89,7 +59,7 @@ def floor(server: ServerProcess, batch_size: int) -> tuple[float, int]:
     return time.perf_counter() - started, len(calls)
 
 
-def adapter_alone(server: ServerProcess) -> float:
+def adapter_alone(server: LoopbackProcess) -> float:
     """The adapter's own share: send_batch (build, post, parse) for the same batches, no database."""
     from sms.providers.base import Credentials, SendOutcome
     from sms.providers.pluriware import PluriwareProvider
@@ -103,7 +73,7 @@ def adapter_alone(server: ServerProcess) -> float:
     return time.perf_counter() - started
 
 
-def end_to_end(server: ServerProcess) -> tuple[float, float, object]:
+def end_to_end(server: LoopbackProcess) -> tuple[float, float, object]:
     from django.db import transaction
 
     from sconet.celery import app as celery_app
@@ -142,7 +112,7 @@ def end_to_end(server: ServerProcess) -> tuple[float, float, object]:
         while OutboundSms.objects.filter(state=SmsState.SUBMITTED).count() < COUNT:
             if time.monotonic() > deadline:
                 raise SystemExit(f"Dispatch unfinished after {DISPATCH_TIMEOUT_SECONDS}s; see {log_path}")
-            time.sleep(0.05)
+            time.sleep(0.02)
         elapsed = time.perf_counter() - started
     finally:
         worker.stop()
@@ -183,7 +153,7 @@ def _queue_waiting_sms(etablissement, count: int) -> None:
     )
 
 
-def status_poll(server: ServerProcess, etablissement) -> tuple[float, int, int, int]:
+def status_poll(server: LoopbackProcess, etablissement) -> tuple[float, int, int, int]:
     from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -214,7 +184,7 @@ def main() -> None:
     else:
         test_settings["NAME"] = f"bench_{connection.settings_dict['NAME']}"
     databases = setup_databases(verbosity=0, interactive=False)
-    server = ServerProcess()
+    server = LoopbackProcess(PluriwareServer)
     try:
         batched_floor, floor_requests = floor(server, batch_size=100)
         single_floor, single_requests = floor(server, batch_size=1)

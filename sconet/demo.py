@@ -6,7 +6,7 @@ each role. Each app adds its own demo data through the same services the staff u
 
 from django.db import transaction
 
-from absences.models import Traitement
+from absences.models import Action, Traitement
 from absences.services import action_create, modele_create, parametrages_ensure
 from eleves.demo import demo_export_files
 from eleves.services import siecle_import
@@ -75,22 +75,23 @@ def demo_load() -> None:
         option1="",
         option2="",
     )
-    _absences_demo(college)
+    demo_sms_action_create(college)
 
 
-def _absences_demo(college) -> None:
-    """The Collège Victor Hugo's SMS model and its "SMS / Envoi de SMS" action (seed, step 3)."""
-    parametrages_ensure(etablissement=college)
+def demo_sms_action_create(etablissement) -> Action:
+    """A school's SMS model and its "SMS / Envoi de SMS" action (seed, step 3): the Collège Victor
+    Hugo's in the demo, both schools' in the load benchmark."""
+    parametrages_ensure(etablissement=etablissement)
     modele = modele_create(
-        etablissement=college,
+        etablissement=etablissement,
         nom="absence",
         texte=(
             "[ETABLISSEMENT] : [PRENOM] [NOM] ([DIVISION]) est en [TYPE] le [DATE DEBUT] à [HEURE DEBUT]. "
             "Merci de nous contacter au [TELEPHONE ETABLISSEMENT]."
         ),
     )
-    action_create(
-        etablissement=college,
+    return action_create(
+        etablissement=etablissement,
         libelle_court="SMS",
         libelle_long="Envoi de SMS",
         delai_alerte_jours=2,

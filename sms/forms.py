@@ -3,11 +3,11 @@ from django import forms
 from eleves.phones import PhoneError, mobile_parse
 from sms.models import OutboundSms
 from sms.providers import provider_choices
-from sms.services.outbox import WAITING
 
 
 class SmsSelectionForm(forms.Form):
-    """The boxes ticked in "SMS à diffuser" (only this school's SMS still waiting can be ticked)."""
+    """The boxes ticked in "SMS à diffuser": any of this school's SMS. One a colleague dispatched or
+    deleted since the page was shown is no error: the services only act on those still waiting."""
 
     sms = forms.ModelMultipleChoiceField(
         queryset=OutboundSms.objects.none(),
@@ -16,9 +16,7 @@ class SmsSelectionForm(forms.Form):
 
     def __init__(self, *args, etablissement, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sms"].queryset = OutboundSms.objects.filter(WAITING, etablissement=etablissement).only(
-            "pk"
-        )
+        self.fields["sms"].queryset = OutboundSms.objects.filter(etablissement=etablissement).only("pk")
 
 
 class ProviderSettingsForm(forms.Form):

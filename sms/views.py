@@ -47,6 +47,13 @@ class SmsListMixin(VieScolaireRequiredMixin):
     paginate_by = PAGE_SIZE
     context_object_name = "sms_list"
 
+    def paginate_queryset(self, queryset, page_size):
+        """A page beyond the end (the list shrank since the link was shown: SMS dispatched, deleted,
+        delivered) shows the last page instead of "page not found"."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     @property
     def sort(self) -> str:
         sort = self.request.GET.get("tri", "")
@@ -86,10 +93,17 @@ class SmsWaitingView(SmsListMixin, ListView):
                 "Aucun fournisseur de service n'est paramétré : la personne habilitée doit le choisir "
                 "dans Paramétrages > Fournisseur de services.",
             )
+            return redirect(request.get_full_path())
         else:
             count = services.sms_release(etablissement=request.etablissement, user=request.user, ids=ids)
             messages.success(
                 request, f"{count} SMS en cours de diffusion : suivez-les dans « Suivi des SMS »."
+            )
+        if count < len(ids):
+            messages.warning(
+                request,
+                f"{len(ids) - count} SMS déjà diffusé(s) ou supprimé(s) entre-temps (par un collègue, "
+                "par exemple) : rien n'a changé pour eux.",
             )
         return redirect(request.get_full_path())
 

@@ -116,6 +116,11 @@ class LoopbackServer:
     def mark_undelivered(self, message_ids) -> None:
         self.mark(message_ids, UNDELIVERED)
 
+    def adopt(self, message_ids, state: str = IN_TRANSIT) -> None:
+        """Ids given before this server started (a benchmark's seeded SMS en transit), known from now on."""
+        with self._lock:
+            self.states.update(dict.fromkeys(message_ids, state))
+
     def new_message_id(self, state: str = IN_TRANSIT) -> str:
         with self._lock:
             message_id = str(next(self._ids))

@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from sms import services
 from sms.models import OutboundSms, SmsState
+from sms.services.outbox import sms_claim_batch
 from tests import factories
 from tests.sms.conftest import bulk_sms, page_text, queue_sms
 
@@ -79,6 +81,39 @@ def test_diffuser_releases_the_ticked_sms_and_supprimer_cancels_them(
     states = dict(OutboundSms.objects.values_list("pk", "state"))
     assert states == {sent.pk: "sending", deleted.pk: "cancelled", untouched.pk: "queued"}
     assert "1 SMS supprimé(s)" in page_text(response)
+
+
+def test_a_selection_partly_dispatched_by_a_colleague_sends_the_rest(
+    vie_scolaire_client, etablissement, simulator
+):
+    first, second, third = queue_sms(etablissement, 3)
+    colleague = factories.vie_scolaire(etablissement)
+    services.sms_release(etablissement=etablissement, user=colleague, ids=[first.pk, second.pk])
+    services.sms_cancel_selected(etablissement=etablissement, user=colleague, ids=[third.pk])
+    fourth = queue_sms(etablissement, 1)[0]
+    sms_claim_batch(etablissement_id=etablissement.pk, limit=10)  # a worker took the colleague's
+
+    response = vie_scolaire_client.post(
+        reverse("sms_waiting"),
+        {"sms": [first.pk, second.pk, third.pk, fourth.pk], "action": "diffuser"},
+        follow=True,
+    )
+
+    page = page_text(response)
+    assert OutboundSms.objects.get(pk=fourth.pk).state == SmsState.SENDING
+    assert OutboundSms.objects.get(pk=third.pk).state == SmsState.CANCELLED
+    assert "1 SMS en cours de diffusion" in page
+    assert "3 SMS déjà diffusé(s) ou supprimé(s) entre-temps" in page
+    assert "choix valide" not in page
+
+
+def test_a_page_beyond_the_end_shows_the_last_page(vie_scolaire_client, etablissement):
+    bulk_sms(etablissement, 45)
+
+    response = vie_scolaire_client.get(reverse("sms_waiting"), {"page": 9})
+
+    assert response.status_code == 200
+    assert "Enregistrement(s) 41 à 45, sur 45 trouvé(s)" in page_text(response)
 
 
 def test_diffuser_without_provider_says_so_and_keeps_the_sms_waiting(vie_scolaire_client, etablissement):
