@@ -131,7 +131,8 @@ class ResponsablesSansSmsView(VieScolaireRequiredMixin, View):
         writer.writerow(["Division", "Élève", "Responsable", "Qualités", "Tél. Mobile", "Raison"])
         for lien, reach in rows:
             writer.writerow(
-                [
+                spreadsheet_safe(cell)
+                for cell in [
                     lien.eleve.division.code if lien.eleve.division else "",
                     f"{lien.eleve.nom} {lien.eleve.prenom}",
                     str(lien.responsable),
@@ -141,6 +142,17 @@ class ResponsablesSansSmsView(VieScolaireRequiredMixin, View):
                 ]
             )
         return response
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet never runs as a formula (a name typed "=HYPERLINK(...)" stays text).
+    Phone numbers in "+32 470…" form are kept: digits and spaces only after the sign."""
+    if value.startswith(FORMULA_STARTS) and not value.lstrip("+").replace(" ", "").isdigit():
+        return "'" + value
+    return value
 
 
 class ImportExportView(HabiliteeRequiredMixin, FormView):

@@ -64,7 +64,7 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     broker = (
-        "broker embarqué (var/broker)"
+        f"broker embarqué ({settings.VAR_DIR / 'broker'})"
         if settings.EMBEDDED_BROKER
         else settings.CELERY_BROKER_URL.split("@")[-1]
     )

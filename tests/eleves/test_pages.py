@@ -323,3 +323,15 @@ def test_every_eleves_url_with_an_object_id_answers_404_for_another_school(
         assert habilitee_client.get(url).status_code == 404, url
     assert habilitee_client.post(urls[3], _form_data(lien, nom="PIRATE")).status_code == 404
     assert Responsable.objects.get(pk=lien.responsable_id).nom != "PIRATE"
+
+
+def test_the_csv_export_never_hands_a_spreadsheet_a_formula(vie_scolaire_client, college):
+    lien = _lien("2310401", "4410002")  # MARTIN Julien, no consent, father of Léa
+    Eleve.objects.filter(pk=lien.eleve_id).update(nom='=HYPERLINK("http://x";"y")')
+    Responsable.objects.filter(pk=lien.responsable_id).update(tel_mobile="+32470123499")
+
+    csv_response = vie_scolaire_client.get(reverse("eleves:responsables_sans_sms"), {"format": "csv"})
+
+    [line] = [row for row in csv_response.content.decode("utf-8-sig").splitlines() if "HYPERLINK" in row]
+    assert line.startswith("5B;\"'=HYPERLINK(")
+    assert ";+32 470 12 34 99;" in line
