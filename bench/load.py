@@ -849,7 +849,8 @@ def main() -> int:
     from django.utils import timezone
 
     from tests.fixtures.celery_worker import _purge
-    from tests.fixtures.stack import free_port, stack_processes, stack_start
+    from tests.fixtures.processes import free_port
+    from tests.fixtures.stack import stack_processes, stack_start
     from tests.loopback import PluriwareServer
     from tests.loopback.process import LoopbackProcess
 
@@ -883,7 +884,7 @@ def main() -> int:
             env=env, log_dir=LOG_DIR, port=port, queue=QUEUE, web_workers=web_workers, worker_concurrency=2
         )
         url = f"http://127.0.0.1:{port}"
-        stack_start(processes, url=url, started=processes_started)
+        stack_start(processes, started=processes_started)
         print(f"gunicorn ({web_workers} workers), Celery worker (2 processes) and beat on {url}")
         run_started = timezone.now()
         recorder, elapsed = load(url, seeded)

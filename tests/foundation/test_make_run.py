@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -11,14 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.processes import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for(predicate, timeout: float, what: str):
@@ -39,7 +34,7 @@ def _process_group_alive(pgid: int) -> bool:
 
 
 def test_make_run_serves_the_login_page_and_stops_on_ctrl_c(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
     env.update(PORT=str(port), SCONET_VAR_DIR=str(tmp_path / "var"))
     env.pop("PYTEST_XDIST_WORKER", None)
