@@ -59,7 +59,21 @@ def floor(server: LoopbackProcess, batch_size: int) -> tuple[float, int]:
     return time.perf_counter() - started, len(calls)
 
 
-def end_to_end(server: LoopbackProcess) -> tuple[float, object]:
+def adapter_alone(server: LoopbackProcess) -> float:
+    """The adapter's own share: send_batch (build, post, parse) for the same batches, no database."""
+    from sms.providers.base import Credentials, SendOutcome
+    from sms.providers.pluriware import PluriwareProvider
+
+    provider = PluriwareProvider(Credentials("CLE-TEST", "mot-de-passe"), base_url=server.url)
+    batches = [_messages(first, 100) for first in range(0, COUNT, 100)]
+    started = time.perf_counter()
+    for batch in batches:
+        results = provider.send_batch(batch)
+        assert all(result.outcome == SendOutcome.ACCEPTED for result in results)
+    return time.perf_counter() - started
+
+
+def end_to_end(server: LoopbackProcess) -> tuple[float, float, object]:
     from django.db import transaction
 
     from sconet.celery import app as celery_app
@@ -93,6 +107,7 @@ def end_to_end(server: LoopbackProcess) -> tuple[float, object]:
         started = time.perf_counter()
         with transaction.atomic():
             sms_release(etablissement=etablissement, user=user, ids=waiting_ids)
+        released = time.perf_counter() - started
         deadline = time.monotonic() + DISPATCH_TIMEOUT_SECONDS
         while OutboundSms.objects.filter(state=SmsState.SUBMITTED).count() < COUNT:
             if time.monotonic() > deadline:
@@ -101,7 +116,7 @@ def end_to_end(server: LoopbackProcess) -> tuple[float, object]:
         elapsed = time.perf_counter() - started
     finally:
         worker.stop()
-    return elapsed, etablissement
+    return elapsed, released, etablissement
 
 
 def _queue_waiting_sms(etablissement, count: int) -> None:
@@ -173,11 +188,11 @@ def main() -> None:
     try:
         batched_floor, floor_requests = floor(server, batch_size=100)
         single_floor, single_requests = floor(server, batch_size=1)
-        floor_messages = server.ask("count")[1]
-        e2e, etablissement = end_to_end(server)
-        total_requests, total_messages = server.ask("count")
-        e2e_requests = total_requests - floor_requests - single_requests
-        e2e_messages = total_messages - floor_messages
+        adapter = adapter_alone(server)
+        requests_before, messages_before = server.ask("count")
+        e2e, release, etablissement = end_to_end(server)
+        requests_after, messages_after = server.ask("count")
+        e2e_requests, e2e_messages = requests_after - requests_before, messages_after - messages_before
         poll_time, poll_queries, poll_changed, poll_requests = status_poll(server, etablissement)
     finally:
         server.stop()
@@ -189,7 +204,7 @@ def main() -> None:
     print(
         f"end to end: {COUNT} SMS in {e2e:.2f} s = {COUNT / e2e:.0f} SMS/s, "
         f"{e2e_requests} requests = {e2e_requests / e2e:.1f} requests/s "
-        f"(the server received {e2e_messages} SMS)"
+        f"(the server received {e2e_messages} SMS), of which the release itself (Diffuser) {release:.2f} s"
     )
     print(
         f"floor, same 100-SMS requests by a bare requests loop: {batched_floor:.2f} s = "
@@ -198,6 +213,10 @@ def main() -> None:
     print(
         f"floor, one SMS per request: {single_floor:.2f} s = {COUNT / single_floor:.0f} SMS/s, "
         f"{single_requests / single_floor:.1f} requests/s"
+    )
+    print(
+        f"the adapter alone (send_batch, no database), same 100-SMS requests: {adapter:.2f} s = "
+        f"{(COUNT // 100) / adapter:.1f} requests/s, {adapter / batched_floor:.2f} times the floor"
     )
     per_request_ratio = (e2e_requests / e2e) / (floor_requests / batched_floor)
     print(

@@ -1,3 +1,4 @@
+import copy
 import csv
 
 from django.contrib import messages
@@ -80,7 +81,9 @@ class ResponsableUpdateView(VieScolaireRequiredMixin, FormView):
         )
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.lien.responsable, "lien": self.lien}
+        # The form works on a copy: a refused submission must not change the responsable the page shows.
+        instance = copy.copy(self.lien.responsable)
+        return {**super().get_form_kwargs(), "instance": instance, "lien": self.lien}
 
     def get_context_data(self, **kwargs):
         responsable = self.lien.responsable

@@ -183,7 +183,6 @@ class HttpCall:
 
     method: str
     url: str
-    data: dict[str, Any] | None = None
     files: dict[str, Any] | None = None
     json: Any = None
     params: dict[str, str] | None = None
@@ -301,7 +300,6 @@ class HttpProvider(Provider):
             response = self.session.request(
                 call.method,
                 call.url,
-                data=call.data,
                 files=call.files,
                 json=call.json,
                 params=call.params,

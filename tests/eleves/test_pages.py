@@ -86,6 +86,19 @@ def test_fiches_individuelles_filter_by_classe_and_paginate_in_constant_queries(
     assert "Enregistrement(s) 51 à 100, sur 120 trouvé(s)" in response.content.decode()
 
 
+def test_another_schools_classe_is_refused_with_a_message_and_shows_nothing(
+    vie_scolaire_client, etablissement, other_etablissement
+):
+    theirs = DivisionFactory(etablissement=other_etablissement, code="2A")
+    EleveFactory(etablissement=other_etablissement, nom="VOISIN", division=theirs)
+
+    response = vie_scolaire_client.get(reverse("eleves:fiches"), {"division": theirs.pk})
+
+    assert response.context["page"] is None
+    assert "Classe : Sélectionnez un choix valide." in response.content.decode()
+    assert "VOISIN" not in response.content.decode()
+
+
 def test_a_pupil_who_left_is_found_only_on_request(vie_scolaire_client, etablissement):
     EleveFactory(etablissement=etablissement, nom="PARTI", date_sortie="2020-01-01")
 
@@ -178,6 +191,20 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_is_saved(
     assert "La fiche n'a pas été enregistrée" in response.content.decode()
     assert list(Responsable.objects.filter(pk=lien.responsable_id).values()) == before
     assert not ConsentChange.objects.filter(source="saisie").exists()
+
+
+def test_a_refused_form_shows_the_responsable_as_saved_not_as_typed(vie_scolaire_client, college):
+    lien = _lien("2310401", "4410002")  # Julien MARTIN, who did not accept SMS
+    url = reverse("eleves:responsable_modifier", args=[lien.eleve_id, lien.responsable_id])
+
+    response = vie_scolaire_client.post(
+        url, _form_data(lien, nom="MARTINEZ", accepte_sms="on", courriel="pas-un-courriel")
+    )
+
+    assert response.status_code == 200
+    assert "Responsable : Monsieur MARTIN Julien" in response.content.decode()
+    assert "SMS impossible : n&#x27;accepte pas les SMS" in response.content.decode()
+    assert response.context["form"]["nom"].value() == "MARTINEZ"
 
 
 def test_a_foreign_mobile_is_kept_in_international_form(vie_scolaire_client, college):
