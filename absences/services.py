@@ -176,6 +176,16 @@ def _sms_text(action: Action, evenement: Evenement) -> str:
     )
 
 
+def _sms_key_prefix(action_token: str, evenement: Evenement) -> str:
+    """The start of the keys of the SMS one EvenementAction queued: it finds the action again."""
+    return f"absences:{action_token}:{evenement.pk}:"
+
+
+def _sms_dedup_key(action_token: str, evenement: Evenement, destinataire: Destinataire) -> str:
+    """Unique forever per event action and recipient."""
+    return f"{_sms_key_prefix(action_token, evenement)}{destinataire.key}"
+
+
 def _actions_apply(
     *,
     etablissement,
@@ -186,12 +196,16 @@ def _actions_apply(
     outcome: ActionOutcome,
 ) -> None:
     """Records the action on each event and, for an SMS action, queues one SMS per reachable recipient."""
+    action_token = {
+        evenement.pk: token if len(chosen) == 1 else f"{token}:{evenement.eleve_id}"
+        for evenement, _ in chosen
+    }
     EvenementAction.objects.bulk_create(
         EvenementAction(
             evenement=evenement,
             action=action,
             destinataires=", ".join(d.label for d in destinataires),
-            token=token if len(chosen) == 1 else f"{token}:{evenement.eleve_id}",
+            token=action_token[evenement.pk],
             created_by=user,
         )
         for evenement, destinataires in chosen
@@ -211,7 +225,7 @@ def _actions_apply(
             outcome.queued.append(who)
             drafts.append(
                 SmsDraft(
-                    dedup_key=f"absences:{token}:{evenement.pk}:{destinataire.key}",
+                    dedup_key=_sms_dedup_key(action_token[evenement.pk], evenement, destinataire),
                     event_key=evenement.event_key,
                     eleve=eleve,
                     responsable=destinataire.responsable,
@@ -320,17 +334,20 @@ def evenement_update(
 
 
 def _sms_rerender(*, etablissement, evenement: Evenement) -> int:
-    actions = {
-        ea.action.libelle_long: ea.action
-        for ea in evenement.actions.select_related("action__modele")
-        if ea.action.sends_sms
-    }
-    if not actions:
+    """Each waiting SMS is rendered again from the model of the action that queued it, found by the
+    SMS's key; an SMS sent again by hand (corrected number) keeps the action of the same label."""
+    by_prefix, by_label = {}, {}
+    for event_action in evenement.actions.select_related("action__modele"):
+        if event_action.action.sends_sms:
+            prefix = _sms_key_prefix(event_action.token, evenement)
+            by_prefix[prefix] = by_label[event_action.action.libelle_long] = event_action.action
+    if not by_prefix:
         return 0
-    latest = list(actions.values())[-1]
 
     def text_for(sms) -> str:
-        return _sms_text(actions.get(sms.action_label, latest), evenement)
+        found = [action for prefix, action in by_prefix.items() if sms.dedup_key.startswith(prefix)]
+        action = found[0] if found else by_label.get(sms.action_label)
+        return _sms_text(action, evenement) if action else sms.text
 
     return sms_rerender_waiting(
         etablissement=etablissement,

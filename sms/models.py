@@ -150,8 +150,15 @@ class OutboundSms(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["etablissement", "dedup_key"], name="unique_sms_dedup_key")
         ]
+        # The lists filter by school and state and sort by date: each reads one index range in order.
         indexes = [
-            models.Index(fields=["etablissement", "state"], name="sms_etab_state"),
+            models.Index(
+                fields=["etablissement", "state", "state_changed_at", "id"], name="sms_etab_state_changed"
+            ),
+            models.Index(
+                fields=["etablissement", "state", "created_at", "id"], name="sms_etab_state_created"
+            ),
+            models.Index(fields=["etablissement", "submitted_at"], name="sms_etab_submitted"),
             models.Index(fields=["provider_code", "provider_id"], name="sms_provider_id"),
         ]
 

@@ -4,9 +4,11 @@ It accepts every message, reports it en transit, then délivré ``SCONET_SIMULAT
 later (5 by default). It keeps no state: the provider id carries the time of acceptance and the fate
 of the message, so any process (web, worker, beat) answers a status poll the same way.
 
-Test numbers (in the range ARCEP keeps for fiction, 06 39 98 xx xx, so they reach no one):
-- +33 6 39 98 00 00 to +33 6 39 98 00 99: refused at sending, invalide;
-- +33 6 39 98 01 00 to +33 6 39 98 01 99: accepted, then non remis.
+Test numbers: mobiles the Australian regulator (ACMA) sets aside for fiction, so they reach no one,
+yet valid mobiles for libphonenumber, so the pages accept them (a responsable "étranger"):
+- +61 491 570 156 and +61 491 570 157: refused at sending, invalide;
+- +61 491 570 158 and +61 491 570 159: accepted, then non remis.
+(ARCEP's French fiction range, 06 39 98 xx xx, is no valid mobile for libphonenumber: it cannot be typed.)
 """
 
 import re
@@ -31,8 +33,8 @@ from sms.providers.base import (
     StatusReport,
 )
 
-INVALID_PREFIX = "+336399800"
-UNDELIVERED_PREFIX = "+336399801"
+INVALID_NUMBERS = frozenset({"+61491570156", "+61491570157"})
+UNDELIVERED_NUMBERS = frozenset({"+61491570158", "+61491570159"})
 FATE_DELIVERED = "d"
 FATE_UNDELIVERED = "u"
 FINAL_STATES = {FATE_DELIVERED: DELIVERED, FATE_UNDELIVERED: UNDELIVERED}
@@ -65,13 +67,13 @@ class SimulatorProvider(Provider):
         return [self._send_one(message, accepted_ms) for message in messages]
 
     def _send_one(self, message: OutgoingMessage, accepted_ms: int) -> SendResult:
-        if message.to.startswith(INVALID_PREFIX):
+        if message.to in INVALID_NUMBERS:
             return SendResult(
                 message.reference,
                 SendOutcome.REJECTED,
                 error="Numéro invalide (numéro de test du simulateur).",
             )
-        fate = FATE_UNDELIVERED if message.to.startswith(UNDELIVERED_PREFIX) else FATE_DELIVERED
+        fate = FATE_UNDELIVERED if message.to in UNDELIVERED_NUMBERS else FATE_DELIVERED
         provider_id = f"sim-{accepted_ms}-{fate}-{secrets.token_hex(4)}"
         return SendResult(message.reference, SendOutcome.ACCEPTED, provider_id=provider_id)
 

@@ -1,12 +1,20 @@
 """Saisie d'un évènement: the event and its SMS in one transaction, once; consent; cancel; re-render."""
 
+import functools
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
-from absences.models import Evenement, EvenementAction, Justificatif
-from absences.services import EvenementData, evenement_delete, evenement_record, evenement_update
+from absences.models import Evenement, EvenementAction, Justificatif, Traitement
+from absences.services import (
+    EvenementData,
+    action_create,
+    evenement_delete,
+    evenement_record,
+    evenement_update,
+    modele_create,
+)
 from sms.selectors import sms_for_event
 from tests import factories
 
@@ -271,3 +279,34 @@ def test_legal_1_is_listed_before_legal_2_and_contacts(vie_scolaire_client, elev
     html = vie_scolaire_client.get(reverse("saisie_eleve", args=[eleve.pk])).content.decode()
 
     assert html.index("Légal 1") < html.index("Légal 2") < html.index("GRAND")
+
+
+def test_each_waiting_sms_is_rerendered_from_the_model_of_its_own_action(
+    record, etablissement, legal1, vie_scolaire_user, sms_action, provider
+):
+    evenement = record(destinataires=[f"lien:{legal1.pk}"]).evenement
+    relance = action_create(
+        etablissement=etablissement,
+        libelle_court="RELANCE",
+        libelle_long=sms_action.libelle_long,  # the same label: the label cannot tell them apart
+        delai_alerte_jours=2,
+        traitement=Traitement.SMS,
+        modele=modele_create(
+            etablissement=etablissement, nom="relance", texte="Relance : [TYPE] de [PRENOM]."
+        ),
+    )
+    modify = functools.partial(
+        evenement_update, etablissement=etablissement, user=vie_scolaire_user, evenement=evenement
+    )
+    modify(
+        data=EvenementData(type="absence", debut=evenement.debut, fin=evenement.fin),
+        token="t-relance",
+        action=relance,
+        destinataires=[f"lien:{legal1.pk}"],
+    )
+
+    modify(data=EvenementData(type="retard", debut=evenement.debut, fin=evenement.fin), token="t-modif")
+
+    first, second = sms_of(evenement)
+    assert first.text.startswith("Collège Victor Hugo : Pauline REITER (5B) est en retard le ")
+    assert second.text == "Relance : retard de Pauline."

@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from sms import services
 from sms.models import OutboundSms, SmsState
+from sms.selectors import sms_tracking_list, sms_waiting_list
 from sms.services.outbox import sms_claim_batch
 from tests import factories
 from tests.sms.conftest import bulk_sms, page_text, queue_sms
@@ -64,6 +66,28 @@ def test_list_pages_run_the_same_queries_for_ten_or_two_thousand_rows(
         response = vie_scolaire_client.get(reverse(url_name))
 
     assert response.status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plans")
+@pytest.mark.parametrize(
+    ("list_of", "index"),
+    [
+        (lambda e: sms_tracking_list(etablissement=e, tab="delivres"), "sms_etab_state_changed"),
+        (lambda e: sms_waiting_list(etablissement=e), "sms_etab_state_created"),
+    ],
+    ids=["sms-delivres", "sms-a-diffuser"],
+)
+def test_the_long_lists_read_their_page_from_an_index_in_order(etablissement, list_of, index):
+    bulk_sms(etablissement, 1000, state=SmsState.DELIVERED)
+    bulk_sms(etablissement, 1000, state=SmsState.QUEUED)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE sms_outboundsms")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as on a table of 45,000 rows
+
+    plan = list_of(etablissement)[20:40].explain()
+
+    assert index in plan
+    assert "Sort" not in plan
 
 
 def test_diffuser_releases_the_ticked_sms_and_supprimer_cancels_them(

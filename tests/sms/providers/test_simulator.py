@@ -5,6 +5,9 @@ from datetime import timedelta
 
 import pytest
 
+from eleves.models import Responsable
+from eleves.phones import mobile_parse
+from eleves.sms_reach import sms_reach
 from sms.providers.base import (
     DELIVERED,
     SUBMITTED,
@@ -15,7 +18,7 @@ from sms.providers.base import (
     ProviderErrorKind,
     SendOutcome,
 )
-from sms.providers.simulator import SimulatorProvider
+from sms.providers.simulator import INVALID_NUMBERS, UNDELIVERED_NUMBERS, SimulatorProvider
 
 CREDENTIALS = Credentials("demo", "demo")
 
@@ -47,10 +50,10 @@ def test_accepts_then_reports_in_transit_then_delivered(quick_delivery):
 def test_test_numbers_give_invalid_and_undelivered(quick_delivery):
     messages = [
         _message("ok", "+33612345678"),
-        _message("invalid-low", "+33639980000"),
-        _message("invalid-high", "+33639980099"),
-        _message("undelivered", "+33639980142"),
-        _message("just-after", "+33639980200"),
+        _message("invalid-low", "+61491570156"),
+        _message("invalid-high", "+61491570157"),
+        _message("undelivered", "+61491570159"),
+        _message("just-after", "+61491570160"),
     ]
 
     results = SimulatorProvider(CREDENTIALS).send_batch(messages)
@@ -74,6 +77,13 @@ def test_test_numbers_give_invalid_and_undelivered(quick_delivery):
     ids = [results[0].provider_id, results[3].provider_id, results[4].provider_id]
     states = {r.provider_id: r.state for r in SimulatorProvider(CREDENTIALS).fetch_statuses(ids)}
     assert states == {ids[0]: DELIVERED, ids[1]: UNDELIVERED, ids[2]: DELIVERED}
+
+
+@pytest.mark.parametrize("number", sorted(INVALID_NUMBERS | UNDELIVERED_NUMBERS))
+def test_test_numbers_are_mobiles_the_pages_accept(number):
+    responsable = Responsable(accepte_sms=True, tel_mobile=mobile_parse(number, etranger=True))
+
+    assert sms_reach(responsable).can_receive
 
 
 def test_final_report_is_dated_delivery_seconds_after_acceptance(quick_delivery):
