@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -126,19 +127,21 @@ def _record_results(token: str, rows: list[OutboundSms], results, provider: Prov
 def _send_one_batch(
     provider_settings: ProviderSettings, provider: Provider, outcome: DispatchOutcome
 ) -> bool:
-    """Claims, checks consent, sends and records one batch; False when there is nothing more to do now."""
+    """Claims, checks consent, sends and records one batch; False when there is nothing more to do now.
+    The claim, the consent check and the "request started" mark commit together, before the request;
+    the answers and the audit line commit together after it."""
     etablissement_id = provider_settings.etablissement_id
-    token, rows = outbox.sms_claim_batch(
-        etablissement_id=etablissement_id, limit=provider.capabilities.max_batch
-    )
+    with transaction.atomic():
+        token, claimed = outbox.sms_claim_batch(
+            etablissement_id=etablissement_id, limit=provider.capabilities.max_batch
+        )
+        rows = outbox.sms_cancel_unreachable(token=token, rows=claimed)
+        if rows:
+            outbox.sms_mark_request_started(token=token, provider_code=provider_settings.provider_code)
     if not rows:
-        return False
-    rows = outbox.sms_cancel_unreachable(token=token, rows=rows)
-    if not rows:
-        return True
+        return bool(claimed)
     label = provider_label(provider_settings.provider_code)
     messages = [_outgoing(sms, provider) for sms in rows]
-    outbox.sms_mark_request_started(token=token, provider_code=provider_settings.provider_code)
     try:
         results = provider.send_batch(messages)
     except ProviderError as error:
@@ -154,20 +157,21 @@ def _send_one_batch(
         outbox.sms_record_in_doubt(ids=[sms.pk for sms in rows], where=Q(claim_token=token))
         outcome.in_doubt += len(rows)
         return False
-    batch = _record_results(token, rows, results, provider)
+    with transaction.atomic():
+        batch = _record_results(token, rows, results, provider)
+        audit_record(
+            etablissement=provider_settings.etablissement,
+            user=None,
+            action="sms.batch_dispatched",
+            summary=(
+                f"Lot de {len(rows)} SMS transmis à {label} : {batch.submitted} accepté(s), "
+                f"{batch.rejected} refusé(s), {batch.in_doubt} non confirmé(s)"
+            ),
+            details={"reference_lot": token, "sms": [sms.pk for sms in rows]},
+        )
     outcome.submitted += batch.submitted
     outcome.rejected += batch.rejected
     outcome.in_doubt += batch.in_doubt
-    audit_record(
-        etablissement=provider_settings.etablissement,
-        user=None,
-        action="sms.batch_dispatched",
-        summary=(
-            f"Lot de {len(rows)} SMS transmis à {label} : {batch.submitted} accepté(s), "
-            f"{batch.rejected} refusé(s), {batch.in_doubt} non confirmé(s)"
-        ),
-        details={"reference_lot": token, "sms": [sms.pk for sms in rows]},
-    )
     return True
 
 

@@ -10,13 +10,15 @@ Each change adds a line to the SMS's history.
        └──Supprimer──▶ cancelled ◀─┘ (not yet claimed)  sending ──▶ invalid | failed | cancelled (consent)
 """
 
+import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db import connection, transaction
+from django.db.models import CharField, F, Q, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from eleves.models import Eleve, Responsable
@@ -78,10 +80,23 @@ def _transition(
     at: datetime | None = None,
     **fields,
 ) -> list[int]:
-    """Moves the given SMS to ``to`` with ONE conditional UPDATE; returns the ids that did move."""
+    """Moves the given SMS to ``to`` with ONE conditional UPDATE; returns the ids that did move.
+    The UPDATE and the history rows are written together (one transaction)."""
     if not ids:
         return []
-    now = at or timezone.now()
+    with transaction.atomic(savepoint=False):
+        return _transition_now(ids, to, where=where, note=note, now=at or timezone.now(), fields=fields)
+
+
+def _transition_now(
+    ids: Sequence[int],
+    to: str,
+    *,
+    where: Q | None,
+    note: str | Callable[[int], str],
+    now: datetime,
+    fields: dict,
+) -> list[int]:
     moved = (
         OutboundSms.objects.filter(pk__in=ids, state__in=ALLOWED_FROM[to])
         .filter(where or Q())
@@ -103,6 +118,19 @@ def _transition(
         for pk in changed
     )
     return changed
+
+
+def _value_by_pk(values: dict[int, str]) -> RawSQL:
+    """Each row's own value, read from ONE JSON parameter ``{pk: value}`` inside the same single
+    UPDATE (a ``Case`` with one ``When`` per row says the same, but Django takes ~50 ms to build it
+    for a batch of 100)."""
+    mapping = json.dumps({str(pk): value for pk, value in values.items()})
+    pk_column = f"{connection.ops.quote_name(OutboundSms._meta.db_table)}.{connection.ops.quote_name('id')}"
+    if connection.vendor == "postgresql":
+        sql = f"(%s::jsonb ->> {pk_column}::text)"
+    else:  # SQLite's JSON1
+        sql = f"json_extract(%s, '$.\"' || {pk_column} || '\"')"
+    return RawSQL(sql, [mapping], output_field=CharField())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -284,11 +312,46 @@ def sms_resend(*, etablissement, user, sms: OutboundSms, phone: str) -> Outbound
 # The workers' side: claim, hand over, record the answer
 
 
+# PostgreSQL: one statement picks the due rows (skipping those another worker is claiming right now),
+# claims them and returns them; the UPDATE repeats the guard, so a row is never claimed twice. The
+# pick runs once (a CTE: as an IN (subquery) its LIMIT may be applied more than once) and the UPDATE
+# reaches the picked rows by primary key (an array), whatever the table's statistics say.
+_CLAIM_SQL = """
+WITH picked AS MATERIALIZED (
+    SELECT id FROM sms_outboundsms
+    WHERE etablissement_id = %(etablissement_id)s AND state = %(sending)s AND claim_token = ''
+        AND (not_before IS NULL OR not_before <= %(now)s)
+    ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+), claimed AS (
+    UPDATE sms_outboundsms AS sms SET claim_token = %(token)s, claimed_at = %(now)s
+    WHERE sms.id = ANY(ARRAY(SELECT id FROM picked)) AND sms.state = %(sending)s AND sms.claim_token = ''
+    RETURNING sms.*
+)
+SELECT * FROM claimed ORDER BY id
+"""
+
+
 def sms_claim_batch(*, etablissement_id: int, limit: int, now: datetime | None = None):
     """Claims up to ``limit`` released SMS that are due, with one conditional UPDATE; returns the
     claim token and the rows won (another worker's claim makes a row lost to this one)."""
     now = now or timezone.now()
     token = uuid.uuid4().hex
+    if connection.vendor == "postgresql":
+        params = {
+            "token": token,
+            "now": now,
+            "etablissement_id": etablissement_id,
+            "sending": SmsState.SENDING.value,
+            "limit": limit,
+        }
+        rows = list(OutboundSms.objects.raw(_CLAIM_SQL, params))
+    else:
+        rows = _claim_portable(token=token, etablissement_id=etablissement_id, limit=limit, now=now)
+    prefetch_related_objects(rows, "responsable")
+    return token, rows
+
+
+def _claim_portable(*, token: str, etablissement_id: int, limit: int, now: datetime) -> list[OutboundSms]:
     due = Q(not_before__isnull=True) | Q(not_before__lte=now)
     candidates = list(
         OutboundSms.objects.filter(
@@ -298,16 +361,11 @@ def sms_claim_batch(*, etablissement_id: int, limit: int, now: datetime | None =
         .values_list("pk", flat=True)[:limit]
     )
     if not candidates:
-        return token, []
+        return []
     OutboundSms.objects.filter(pk__in=candidates, state=SmsState.SENDING, claim_token="").update(
         claim_token=token, claimed_at=now
     )
-    rows = list(
-        OutboundSms.objects.filter(claim_token=token, state=SmsState.SENDING)
-        .select_related("responsable")
-        .order_by("pk")
-    )
-    return token, rows
+    return list(OutboundSms.objects.filter(claim_token=token, state=SmsState.SENDING).order_by("pk"))
 
 
 def sms_cancel_unreachable(*, token: str, rows: Sequence[OutboundSms]) -> list[OutboundSms]:
@@ -326,7 +384,7 @@ def sms_cancel_unreachable(*, token: str, rows: Sequence[OutboundSms]) -> list[O
             where=Q(claim_token=token),
             note=lambda pk: refused[pk],
             error_kind="consent",
-            error_message=Case(*(When(pk=pk, then=Value(r)) for pk, r in refused.items())),
+            error_message=_value_by_pk(refused),
         )
     return [sms for sms in rows if sms.pk not in refused]
 
@@ -348,7 +406,7 @@ def sms_record_accepted(*, token: str, accepted: dict[int, str], now: datetime |
         at=now,
         note="Accepté par le fournisseur",
         submitted_at=now,
-        provider_id=Case(*(When(pk=pk, then=Value(pid)) for pk, pid in accepted.items())),
+        provider_id=_value_by_pk(accepted),
         error_kind="",
         error_message="",
     )
@@ -362,7 +420,7 @@ def sms_record_rejected(*, token: str, rejected: dict[int, str]) -> list[int]:
         where=Q(claim_token=token),
         note=lambda pk: rejected[pk],
         error_kind="rejected",
-        error_message=Case(*(When(pk=pk, then=Value(r[:300])) for pk, r in rejected.items())),
+        error_message=_value_by_pk({pk: reason[:300] for pk, reason in rejected.items()}),
     )
 
 
