@@ -7,6 +7,9 @@ from django.db import models
 from eleves.models import Eleve
 from etablissements.models import Etablissement
 
+# How the outbox names an event ("absences.evenement:12"): it groups the event's SMS by this key.
+EVENT_KEY_PREFIX = "absences.evenement:"
+
 
 class Parametre(models.Model):
     """What every item of a Paramétrages list shares: an établissement, and "actif" (an item in use is
@@ -211,7 +214,7 @@ class Evenement(models.Model):
     @property
     def event_key(self) -> str:
         """How the outbox groups this event's SMS (cancel, re-render, Historique des actions)."""
-        return f"absences.evenement:{self.pk}"
+        return f"{EVENT_KEY_PREFIX}{self.pk}"
 
     @property
     def justifie(self) -> bool:

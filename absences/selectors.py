@@ -4,13 +4,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db.models import CharField, Min, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from eleves.models import Eleve, Lien
 from eleves.sms_reach import SmsReach, sms_reach
-from sms.selectors import sms_first_delivered_at
+from sms.selectors import sms_first_delivered_subquery
 
-from .models import Action, Evenement, EvenementAction, Horaire, HoraireKind, Traitement
+from .models import EVENT_KEY_PREFIX, Action, Evenement, EvenementAction, Horaire, HoraireKind, Traitement
 
 ELEVE_KEY = "eleve"
 ELEVE_NO_PHONE = "l'élève n'a pas de numéro de mobile dans la Base élèves"
@@ -143,27 +145,32 @@ class Alerte:
 
 
 def alertes(*, etablissement, now: datetime) -> list[Alerte]:
-    """Events still not justified N days (the action's délai) after their SMS was délivré, oldest first."""
-    sms_actions = (
+    """Events still not justified N days (the action's délai) after their SMS was délivré, oldest first.
+
+    The database keeps only the events whose SMS was délivré at least the shortest délai ago, so that
+    the rows read are about the alerts themselves, not the year's events.
+    """
+    shortest_delai = Action.objects.filter(etablissement=etablissement, traitement=Traitement.SMS).aggregate(
+        shortest=Min("delai_alerte_jours")
+    )["shortest"]
+    if shortest_delai is None:
+        return []
+    event_key = Concat(Value(EVENT_KEY_PREFIX), Cast(OuterRef("evenement_id"), output_field=CharField()))
+    candidates = (
         EvenementAction.objects.filter(
             evenement__etablissement=etablissement,
             evenement__justificatif__isnull=True,
             evenement__classe=False,
             action__traitement=Traitement.SMS,
         )
+        .annotate(delivered_at=sms_first_delivered_subquery(etablissement=etablissement, event_key=event_key))
+        .filter(delivered_at__lte=now - timedelta(days=shortest_delai))
         .select_related("action", "evenement__eleve__division", "evenement__motif")
         .order_by("evenement__debut")
     )
-    candidates = list(sms_actions)
-    delivered = sms_first_delivered_at(
-        etablissement=etablissement, event_keys={ea.evenement.event_key for ea in candidates}
-    )
     found: dict[int, Alerte] = {}
     for ea in candidates:
-        delivered_at = delivered.get(ea.evenement.event_key)
-        if delivered_at is None:
-            continue
-        due = delivered_at + timedelta(days=ea.action.delai_alerte_jours)
+        due = ea.delivered_at + timedelta(days=ea.action.delai_alerte_jours)
         if due <= now and (ea.evenement_id not in found or due < found[ea.evenement_id].due):
-            found[ea.evenement_id] = Alerte(ea.evenement, ea.action, delivered_at, due)
+            found[ea.evenement_id] = Alerte(ea.evenement, ea.action, ea.delivered_at, due)
     return sorted(found.values(), key=lambda a: a.due)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -190,14 +190,16 @@ def sms_synthese(*, etablissement, day: date | None = None) -> Synthese:
     )
 
 
-def sms_first_delivered_at(*, etablissement, event_keys) -> dict[str, datetime]:
-    """When the first SMS of each event was délivré (for the absences alert list); events with no
-    SMS délivré are left out. One query."""
-    rows = (
-        OutboundSms.objects.filter(
-            etablissement=etablissement, event_key__in=list(event_keys), state=SmsState.DELIVERED
-        )
+def sms_first_delivered_subquery(*, etablissement, event_key) -> Subquery:
+    """For another app's queryset: when the first SMS of an event was délivré (None if none was).
+
+    ``event_key`` is an expression over the outer query naming the event as the outbox does
+    ("absences.evenement:12"); the database answers, with the outbox's event index, in the same query.
+    """
+    return Subquery(
+        OutboundSms.objects.filter(etablissement=etablissement, event_key=event_key, state=SmsState.DELIVERED)
+        .order_by()
         .values("event_key")
         .annotate(first=Min("state_changed_at"))
+        .values("first")[:1]
     )
-    return {row["event_key"]: row["first"] for row in rows}

@@ -62,3 +62,27 @@ def test_an_unjustified_event_past_its_delai_is_listed_and_leaves_once_justified
     html = vie_scolaire_client.get(reverse("suivi_alertes")).content.decode()
     assert reverse("saisie_evenement", args=[late.pk]) not in html
     assert "Aucune alerte." in html
+
+
+def test_only_events_whose_sms_was_delivered_long_enough_ago_are_alerts(
+    etablissement, vie_scolaire_user, legal1, sms_action, delivered
+):
+    from absences.selectors import alertes
+
+    late = delivered(legal1, hour=8, days_ago=5)
+    delivered(legal1, hour=10, days_ago=1.5)  # délai of 2 days not over yet
+    never_sent = evenement_record(
+        etablissement=etablissement,
+        user=vie_scolaire_user,
+        eleve=legal1.eleve,
+        data=EvenementData(type="absence", debut=today_at(14), fin=today_at(14, 55)),
+        token="t-queued",
+        action=sms_action,
+        destinataires=[f"lien:{legal1.pk}"],
+    ).evenement
+
+    found = alertes(etablissement=etablissement, now=timezone.now())
+
+    assert [a.evenement for a in found] == [late]
+    assert never_sent not in [a.evenement for a in found]
+    assert found[0].due == found[0].delivered_at + timedelta(days=sms_action.delai_alerte_jours)

@@ -42,8 +42,8 @@ def stack_env(pluriware):
 @pytest.fixture
 def school(etablissement):
     siecle_import(etablissement=etablissement, files=demo_export_files("sample-a"), user=None)
-    factories.habilitee(etablissement, username="habilitee")
-    factories.vie_scolaire(etablissement, username="viescolaire")
+    factories.habilitee(etablissement, username="habilitee", first_name="Claire", last_name="Martin")
+    factories.vie_scolaire(etablissement, username="viescolaire", first_name="Karim", last_name="Benali")
     return etablissement
 
 

@@ -62,16 +62,16 @@ def test_make_run_serves_the_login_page_and_stops_on_ctrl_c(tmp_path):
             except OSError:
                 return ""
 
-        _wait_for(lambda: "Connexion" in login_page(), 60, "la page de connexion")
+        _wait_for(lambda: "Connexion" in login_page(), 120, "la page de connexion")
         html = login_page()
         assert '<html lang="fr">' in html
         assert "Mot de passe" in html
-        _wait_for(lambda: "ready." in log.read_text(), 60, "le worker Celery prêt")
-        _wait_for(lambda: "beat: Starting" in log.read_text(), 60, "beat démarré")
+        _wait_for(lambda: "ready." in log.read_text(), 120, "le worker Celery prêt")
+        _wait_for(lambda: "beat: Starting" in log.read_text(), 120, "beat démarré")
         assert (tmp_path / "var" / "sconet.sqlite3").is_file()
 
         os.killpg(make.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
-        make.wait(timeout=60)
+        make.wait(timeout=90)
         _wait_for(lambda: not _process_group_alive(make.pid), 30, "tous les processus arrêtés")
         with pytest.raises(urllib.error.URLError):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/connexion/", timeout=2)

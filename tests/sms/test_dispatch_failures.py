@@ -225,3 +225,19 @@ def test_polling_pluriware_updates_hundreds_in_bulk_with_few_queries(
     assert (changed, again) == (210, 0)
     counts = Counter(OutboundSms.objects.values_list("state", flat=True))
     assert counts == {SmsState.DELIVERED: 200, SmsState.UNDELIVERED: 10, SmsState.SUBMITTED: 40}
+
+
+def test_markup_in_a_provider_answer_reaches_the_pages_as_text(etablissement, pluriware, vie_scolaire_client):
+    [sms] = _released(etablissement, 1)
+    pluriware.reject_number(sms.phone, '<img src=x onerror="alert(1)"><b>invalide</b>')
+
+    sms_dispatch(etablissement_id=etablissement.pk)
+    pages = [
+        vie_scolaire_client.get(reverse("sms_tracking_failed")).content.decode(),
+        vie_scolaire_client.get(reverse("sms_detail", args=[sms.pk])).content.decode(),
+    ]
+
+    for html in pages:
+        assert "<img src=x" not in html
+        assert "<b>invalide</b>" not in html
+        assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&lt;b&gt;invalide&lt;/b&gt;" in html
