@@ -192,6 +192,7 @@ def test_two_workers_claiming_at_once_never_get_the_same_sms():
     queued = queue_sms(etablissement, 60)
     OutboundSms.objects.update(state=SmsState.SENDING)
     won: list[list[int]] = [[], []]
+    batches: list[list[int]] = [[], []]
 
     def worker(index):
         try:
@@ -199,6 +200,7 @@ def test_two_workers_claiming_at_once_never_get_the_same_sms():
                 _, rows = sms_claim_batch(etablissement_id=etablissement.pk, limit=7)
                 if not rows:
                     return
+                batches[index].append(len(rows))
                 won[index].extend(sms.pk for sms in rows)
         finally:
             connection.close()
@@ -211,3 +213,4 @@ def test_two_workers_claiming_at_once_never_get_the_same_sms():
 
     assert not set(won[0]) & set(won[1])
     assert sorted(won[0] + won[1]) == sorted(s.pk for s in queued)
+    assert max(batches[0] + batches[1]) <= 7  # a claim never takes more than its limit
