@@ -1,8 +1,7 @@
 """Dispatch through the in-process simulator: batches, consent at dispatch, sending hours, sweep, polling."""
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
-import pytest
 from django.utils import timezone
 
 from sms.models import OutboundSms, ProviderSettings, SmsState
@@ -56,22 +55,16 @@ def test_a_responsable_who_withdrew_consent_is_sent_nothing(etablissement, simul
     assert OutboundSms.objects.get(pk=kept.pk).state == SmsState.SUBMITTED
 
 
-def test_outside_the_sending_hours_sms_wait(etablissement, simulator, settings):
-    now = timezone.localtime()
-    closed_start = (now + timedelta(hours=1)).time()
-    closed_end = (now + timedelta(hours=2)).time()
-    ProviderSettings.objects.filter(pk=simulator.pk).update(window_start=closed_start, window_end=closed_end)
+def test_outside_the_sending_hours_sms_wait(etablissement, simulator):
+    noon = timezone.make_aware(datetime.combine(timezone.localdate(), time(12, 0)))
+    ProviderSettings.objects.filter(pk=simulator.pk).update(window_start=time(13, 0), window_end=time(14, 0))
     _released(etablissement, 2)
 
-    assert sms_dispatch(etablissement_id=etablissement.pk).submitted == 0
+    assert sms_dispatch(etablissement_id=etablissement.pk, now=noon).submitted == 0
     assert OutboundSms.objects.filter(state=SmsState.SENDING).count() == 2
 
-    ProviderSettings.objects.filter(pk=simulator.pk).update(
-        window_start=(now - timedelta(minutes=5)).time(), window_end=(now + timedelta(minutes=5)).time()
-    )
-    if now.time() < time(0, 6) or now.time() > time(23, 54):
-        pytest.skip("too close to midnight for this window")
-    assert sms_dispatch(etablissement_id=etablissement.pk).submitted == 2
+    ProviderSettings.objects.filter(pk=simulator.pk).update(window_start=time(11, 55), window_end=time(12, 5))
+    assert sms_dispatch(etablissement_id=etablissement.pk, now=noon).submitted == 2
 
 
 def test_sending_window_across_midnight(simulator):
