@@ -254,6 +254,9 @@ SCONET_SMS_CLAIM_TIMEOUT = env.int("SCONET_SMS_CLAIM_TIMEOUT", default=600)
 SCONET_SMS_MAX_ATTEMPTS = env.int("SCONET_SMS_MAX_ATTEMPTS", default=6)
 SCONET_SMS_RETRY_BASE_DELAY = env.float("SCONET_SMS_RETRY_BASE_DELAY", default=10.0)
 SCONET_SMS_RETRY_MAX_DELAY = env.float("SCONET_SMS_RETRY_MAX_DELAY", default=300.0)
+# Batches under way at once for one établissement (PostgreSQL only): while one waits for the
+# provider's answer, another is claimed or recorded.
+SCONET_SMS_DISPATCH_LANES = env.int("SCONET_SMS_DISPATCH_LANES", default=3)
 # Without a final report this long after the provider accepted it, a message is marked so.
 SCONET_SMS_FINAL_REPORT_HOURS = env.int("SCONET_SMS_FINAL_REPORT_HOURS", default=72)
 CELERY_BEAT_SCHEDULE.update(

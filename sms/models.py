@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from eleves.models import Eleve, Responsable
@@ -97,13 +98,20 @@ class OutboundSms(models.Model):
     lists need no join and stay true after the pupil or the event changed.
     """
 
-    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="sms")
-    reference = models.CharField("référence", max_length=40, unique=True, default=new_reference)
+    # The foreign keys below have no index of their own: every index of the outbox that is searched
+    # leads with the établissement (see Meta), and no page or worker looks an SMS up by pupil,
+    # responsable or user (only a rare deletion nulls them). Each index costs every state change.
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.CASCADE, related_name="sms", db_index=False
+    )
+    reference = models.CharField("référence", max_length=40, default=new_reference)
     dedup_key = models.CharField("clé d'unicité", max_length=200)
-    event_key = models.CharField("évènement", max_length=120, db_index=True)
-    eleve = models.ForeignKey(Eleve, on_delete=models.SET_NULL, null=True, blank=True, related_name="sms")
+    event_key = models.CharField("évènement", max_length=120)
+    eleve = models.ForeignKey(
+        Eleve, on_delete=models.SET_NULL, null=True, blank=True, related_name="sms", db_index=False
+    )
     responsable = models.ForeignKey(
-        Responsable, on_delete=models.SET_NULL, null=True, blank=True, related_name="sms"
+        Responsable, on_delete=models.SET_NULL, null=True, blank=True, related_name="sms", db_index=False
     )
     phone = models.CharField("numéro", max_length=20)
     recipient_label = models.CharField("Destinataire", max_length=120)
@@ -117,17 +125,20 @@ class OutboundSms(models.Model):
     sender = models.CharField("émetteur", max_length=30, blank=True)
     service_code = models.CharField("code fournisseur de service", max_length=20, default="0")
 
-    state = models.CharField(
-        "état", max_length=12, choices=SmsState.choices, default=SmsState.QUEUED, db_index=True
-    )
+    state = models.CharField("état", max_length=12, choices=SmsState.choices, default=SmsState.QUEUED)
     state_changed_at = models.DateTimeField("date de l'état")
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     released_at = models.DateTimeField("diffusé le", null=True, blank=True)
     released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     # The worker's claim: set by one conditional UPDATE, so that only one worker holds a message.
-    claim_token = models.CharField(max_length=32, blank=True, db_index=True)
+    claim_token = models.CharField(max_length=32, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     # Set just before the request leaves: a claim taken back after this is "in doubt", never re-sent blindly.
     request_started_at = models.DateTimeField(null=True, blank=True)
@@ -139,8 +150,9 @@ class OutboundSms(models.Model):
     in_doubt = models.BooleanField("envoi non confirmé", default=False)
     error_kind = models.CharField("type d'erreur", max_length=30, blank=True)
     error_message = models.CharField("motif", max_length=300, blank=True)
-    resent_as = models.OneToOneField(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resent_from"
+    # Sent again as that new SMS (at most once: a partial unique constraint, see Meta).
+    resent_as = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
 
     class Meta:
@@ -148,7 +160,16 @@ class OutboundSms(models.Model):
         verbose_name = "SMS"
         verbose_name_plural = "SMS"
         constraints = [
-            models.UniqueConstraint(fields=["etablissement", "dedup_key"], name="unique_sms_dedup_key")
+            models.UniqueConstraint(fields=["reference"], name="unique_sms_reference"),
+            models.UniqueConstraint(
+                fields=["resent_as"], condition=Q(resent_as__isnull=False), name="unique_sms_resent_as"
+            ),
+            models.UniqueConstraint(fields=["etablissement", "dedup_key"], name="unique_sms_dedup_key"),
+            # The workers only look among released SMS (the index sms_released).
+            models.CheckConstraint(
+                condition=~Q(state=SmsState.SENDING) | Q(released_at__isnull=False),
+                name="sms_sending_is_released",
+            ),
         ]
         # The lists filter by school and state and sort by date: each reads one index range in order.
         indexes = [
@@ -156,10 +177,39 @@ class OutboundSms(models.Model):
                 fields=["etablissement", "state", "state_changed_at", "id"], name="sms_etab_state_changed"
             ),
             models.Index(
-                fields=["etablissement", "state", "created_at", "id"], name="sms_etab_state_created"
+                fields=["etablissement", "created_at", "id"],
+                condition=Q(state=SmsState.QUEUED),
+                name="sms_waiting",
             ),
-            models.Index(fields=["etablissement", "submitted_at"], name="sms_etab_submitted"),
-            models.Index(fields=["provider_code", "provider_id"], name="sms_provider_id"),
+            models.Index(
+                fields=["etablissement", "submitted_at"],
+                condition=Q(submitted_at__isnull=False),
+                name="sms_etab_submitted",
+            ),
+            models.Index(fields=["etablissement", "event_key"], name="sms_etab_event"),
+            # The workers' working sets, each small whatever the size of the table: the SMS released
+            # to the workers (claimed from here, by school and in order; the sweep finds dead
+            # workers' claims here), those en transit with a provider id (polled from here), and
+            # those en transit since a known time (expired from here). Each predicate says more than
+            # "state = X": a state change, guarded by "state = X" and addressed by primary key, can
+            # never pick one of these on the strength of statistics that still describe the table
+            # before a large release. No claim column is indexed, so that a worker's claim rewrites
+            # its rows in place (a HOT update, with room kept in each page by the fillfactor).
+            models.Index(
+                fields=["etablissement", "id"],
+                condition=Q(state=SmsState.SENDING, released_at__isnull=False),
+                name="sms_released",
+            ),
+            models.Index(
+                fields=["etablissement", "id"],
+                condition=Q(state=SmsState.SUBMITTED) & ~Q(provider_id=""),
+                name="sms_polled",
+            ),
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(state=SmsState.SUBMITTED, submitted_at__isnull=False),
+                name="sms_unreported",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,22 +6,25 @@ never holds back another's SMS. No database transaction is held open across a pr
 
 import logging
 import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from etablissements.services import audit_record
 from sms.crypto import SecretUnreadable
 from sms.encoding import make_gsm_safe
-from sms.models import OutboundSms, ProviderSettings, SmsState
+from sms.models import OutboundSms, ProviderSettings
 from sms.providers import get_provider_class
 from sms.providers.base import OutgoingMessage, Provider, ProviderError, SendOutcome
 
 from . import outbox
+from .outbox import ClaimedSms
 from .provider_settings import provider_block, provider_build, provider_label
 
 logger = logging.getLogger(__name__)
@@ -53,7 +56,7 @@ def retry_delay(attempts: int, retry_after: float | None = None) -> float:
     return min(delay, settings.SCONET_SMS_RETRY_MAX_DELAY)
 
 
-def _outgoing(sms: OutboundSms, provider: Provider) -> OutgoingMessage:
+def _outgoing(sms: ClaimedSms, provider: Provider) -> OutgoingMessage:
     text = sms.text
     if sms.encoding != "GSM-7" and not provider.capabilities.accepts_ucs2:
         text = make_gsm_safe(text)
@@ -62,9 +65,9 @@ def _outgoing(sms: OutboundSms, provider: Provider) -> OutgoingMessage:
     )
 
 
-def _transient_failure(token: str, rows: list[OutboundSms], error: ProviderError) -> float | None:
-    attempts = max(sms.attempts for sms in rows) + 1  # the rows were loaded before the attempt counted
-    exhausted = [sms.pk for sms in rows if sms.attempts + 1 >= settings.SCONET_SMS_MAX_ATTEMPTS]
+def _transient_failure(token: str, rows: list[ClaimedSms], error: ProviderError) -> float | None:
+    attempts = max(sms.attempts for sms in rows)
+    exhausted = [sms.pk for sms in rows if sms.attempts >= settings.SCONET_SMS_MAX_ATTEMPTS]
     outbox.sms_fail(
         ids=exhausted,
         where=Q(claim_token=token),
@@ -75,6 +78,7 @@ def _transient_failure(token: str, rows: list[OutboundSms], error: ProviderError
         return None
     delay = retry_delay(attempts, error.retry_after)
     outbox.sms_release_claim(
+        ids=[sms.pk for sms in rows],
         where=Q(claim_token=token),
         error_kind=str(error.kind),
         error_message=f"Nouvelle tentative prévue : {error.message_fr}",
@@ -83,16 +87,19 @@ def _transient_failure(token: str, rows: list[OutboundSms], error: ProviderError
     return delay
 
 
-def _permanent_failure(token: str, etablissement_id: int, label: str, message: str) -> None:
+def _permanent_failure(
+    token: str, rows: list[ClaimedSms], etablissement_id: int, label: str, message: str
+) -> None:
     provider_block(etablissement_id=etablissement_id, message=f"{label} : {message}")
     outbox.sms_release_claim(
+        ids=[sms.pk for sms in rows],
         where=Q(claim_token=token),
         error_kind="provider",
         error_message=f"En attente, envoi suspendu : {message}",
     )
 
 
-def _record_results(token: str, rows: list[OutboundSms], results, provider: Provider) -> DispatchOutcome:
+def _record_results(token: str, rows: list[ClaimedSms], results, provider: Provider) -> DispatchOutcome:
     by_reference = {sms.reference: sms for sms in rows}
     accepted, rejected, unknown = {}, {}, []
     for result in results:
@@ -112,9 +119,10 @@ def _record_results(token: str, rows: list[OutboundSms], results, provider: Prov
     in_doubt = unknown
     if provider.capabilities.takes_client_reference:
         # The provider never sends one reference twice: asking again is safe, within the bounds.
-        retry = [sms.pk for sms in unknown if sms.attempts + 1 < settings.SCONET_SMS_MAX_ATTEMPTS]
+        retry = [sms.pk for sms in unknown if sms.attempts < settings.SCONET_SMS_MAX_ATTEMPTS]
         outbox.sms_release_claim(
-            where=Q(claim_token=token, pk__in=retry),
+            ids=retry,
+            where=Q(claim_token=token),
             error_kind="unknown",
             error_message="Réponse du fournisseur perdue : nouvelle demande avec la même référence",
             not_before=timezone.now() + timedelta(seconds=retry_delay(1)),
@@ -128,16 +136,16 @@ def _send_one_batch(
     provider_settings: ProviderSettings, provider: Provider, outcome: DispatchOutcome
 ) -> bool:
     """Claims, checks consent, sends and records one batch; False when there is nothing more to do now.
-    The claim, the consent check and the "request started" mark commit together, before the request;
-    the answers and the audit line commit together after it."""
+    The claim (which marks the request as started) and the consent check commit together, before the
+    request; the answers and the audit line commit together after it."""
     etablissement_id = provider_settings.etablissement_id
     with transaction.atomic():
         token, claimed = outbox.sms_claim_batch(
-            etablissement_id=etablissement_id, limit=provider.capabilities.max_batch
+            etablissement_id=etablissement_id,
+            limit=provider.capabilities.max_batch,
+            provider_code=provider_settings.provider_code,
         )
         rows = outbox.sms_cancel_unreachable(token=token, rows=claimed)
-        if rows:
-            outbox.sms_mark_request_started(token=token, provider_code=provider_settings.provider_code)
     if not rows:
         return bool(claimed)
     label = provider_label(provider_settings.provider_code)
@@ -148,7 +156,7 @@ def _send_one_batch(
         if error.retryable:
             outcome.retry_in = _transient_failure(token, rows, error)
         else:
-            _permanent_failure(token, etablissement_id, label, error.message_fr)
+            _permanent_failure(token, rows, etablissement_id, label, error.message_fr)
         logger.warning("SMS batch refused", extra={"provider": label, "kind": str(error.kind)})
         return False
     except Exception:
@@ -157,7 +165,7 @@ def _send_one_batch(
         outbox.sms_record_in_doubt(ids=[sms.pk for sms in rows], where=Q(claim_token=token))
         outcome.in_doubt += len(rows)
         return False
-    with transaction.atomic():
+    with outbox.answers_transaction():
         batch = _record_results(token, rows, results, provider)
         audit_record(
             etablissement=provider_settings.etablissement,
@@ -176,25 +184,62 @@ def _send_one_batch(
 
 
 def sms_dispatch(*, etablissement_id: int, now: datetime | None = None) -> DispatchOutcome:
-    """Sends what the établissement released and is due, until nothing is left or it must wait."""
-    outcome = DispatchOutcome()
+    """Sends what the établissement released and is due, until nothing is left or it must wait.
+    On PostgreSQL, SCONET_SMS_DISPATCH_LANES batches are under way at once (one thread and one
+    database connection each): while one waits for the provider, another is claimed or recorded.
+    Lanes claim with SKIP LOCKED, so no two of them ever hold the same SMS."""
     provider_settings = (
         ProviderSettings.objects.select_related("etablissement")
         .filter(etablissement_id=etablissement_id)
         .first()
     )
     if provider_settings is None or not provider_settings.provider_code or provider_settings.sending_blocked:
-        return outcome
+        return DispatchOutcome()
     if not in_sending_window(provider_settings, now or timezone.now()):
-        return outcome  # the sweep comes back once the window opens
+        return DispatchOutcome()  # the sweep comes back once the window opens
     try:
-        provider = provider_build(provider_settings)
+        provider_build(provider_settings)
     except (SecretUnreadable, LookupError) as error:
         provider_block(etablissement_id=etablissement_id, message=str(error))
-        return outcome
-    while _send_one_batch(provider_settings, provider, outcome):
-        pass
+        return DispatchOutcome()
+    stop = threading.Event()
+    lanes = _lane_count()
+    if lanes == 1:
+        return _lane(provider_settings, stop)
+    with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="sms-lane") as pool:
+        outcomes = list(pool.map(_lane_in_thread, [provider_settings] * lanes, [stop] * lanes))
+    retries = [outcome.retry_in for outcome in outcomes if outcome.retry_in is not None]
+    return DispatchOutcome(
+        submitted=sum(outcome.submitted for outcome in outcomes),
+        rejected=sum(outcome.rejected for outcome in outcomes),
+        in_doubt=sum(outcome.in_doubt for outcome in outcomes),
+        retry_in=max(retries, default=None),
+    )
+
+
+def _lane_count() -> int:
+    """One lane on SQLite (one writer at a time), and inside a transaction: the other lanes' own
+    connections could not see what the caller has not committed yet."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return max(1, settings.SCONET_SMS_DISPATCH_LANES)
+
+
+def _lane(provider_settings: ProviderSettings, stop: threading.Event) -> DispatchOutcome:
+    """Batch after batch, until nothing is left, a failure says to wait, or another lane stopped."""
+    outcome = DispatchOutcome()
+    provider = provider_build(provider_settings)  # its own HTTP session
+    while not stop.is_set():
+        if not _send_one_batch(provider_settings, provider, outcome):
+            stop.set()
     return outcome
+
+
+def _lane_in_thread(provider_settings: ProviderSettings, stop: threading.Event) -> DispatchOutcome:
+    try:
+        return _lane(provider_settings, stop)
+    finally:
+        connection.close()  # this thread's own connection
 
 
 def sms_reclaim_stale(*, now: datetime | None = None) -> int:
@@ -202,14 +247,14 @@ def sms_reclaim_stale(*, now: datetime | None = None) -> int:
     takes our reference), otherwise counted en transit and marked in doubt, never re-sent blindly."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.SCONET_SMS_CLAIM_TIMEOUT)
-    stale = Q(state=SmsState.SENDING, claimed_at__lt=cutoff) & ~Q(claim_token="")
+    stale = outbox.RELEASED & Q(claimed_at__lt=cutoff) & ~Q(claim_token="")
     rows = list(OutboundSms.objects.filter(stale).values_list("pk", "request_started_at", "provider_code"))
     retry, doubt = [], []
     for pk, started, provider_code in rows:
         safe = started is None or _takes_client_reference(provider_code)
         (retry if safe else doubt).append(pk)
     given_back = outbox.sms_release_claim(
-        where=stale & Q(pk__in=retry), error_kind="", error_message="Repris après l'arrêt d'un worker"
+        ids=retry, where=stale, error_kind="", error_message="Repris après l'arrêt d'un worker"
     )
     return given_back + len(outbox.sms_record_in_doubt(ids=doubt, where=stale))
 
@@ -225,7 +270,7 @@ def sms_due_etablissements(*, now: datetime | None = None) -> list[int]:
     """The établissements with released SMS waiting for a worker (not suspended by a permanent failure)."""
     now = now or timezone.now()
     return list(
-        OutboundSms.objects.filter(state=SmsState.SENDING, claim_token="")
+        OutboundSms.objects.filter(outbox.RELEASED, claim_token="")
         .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
         .exclude(etablissement__sms_provider_settings__sending_blocked=True)
         .values_list("etablissement_id", flat=True)

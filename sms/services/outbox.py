@@ -13,12 +13,14 @@ Each change adds a line to the SMS's history.
 import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import CharField, F, Q, prefetch_related_objects
+from django.db.models import CharField, F, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from eleves.models import Eleve, Responsable
@@ -37,6 +39,10 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     SmsState.FAILED: (SmsState.SENDING,),
     SmsState.CANCELLED: (SmsState.QUEUED, SmsState.SENDING),
 }
+
+# Released to the workers (claimed or not): what the partial index sms_released holds, so that the
+# workers' queries read that index only.
+RELEASED = Q(state=SmsState.SENDING, released_at__isnull=False)
 
 # Still waiting: not dispatched, or released but neither claimed by a worker nor ever handed to a
 # provider (e.g. outside the sending hours). Such an SMS may still be cancelled or re-rendered.
@@ -97,11 +103,11 @@ def _transition_now(
     now: datetime,
     fields: dict,
 ) -> list[int]:
-    moved = (
-        OutboundSms.objects.filter(pk__in=ids, state__in=ALLOWED_FROM[to])
-        .filter(where or Q())
-        .update(state=to, state_changed_at=now, **fields)
-    )
+    movable = OutboundSms.objects.filter(pk__in=ids, state__in=ALLOWED_FROM[to]).filter(where or Q())
+    values = {"state": to, "state_changed_at": now, **fields}
+    if connection.vendor == "postgresql":
+        return _update_with_history(movable, values, ids=ids, to=to, note=note, now=now)
+    moved = movable.update(**values)
     if moved == 0:
         return []
     changed = (
@@ -120,17 +126,51 @@ def _transition_now(
     return changed
 
 
+def _update_with_history(
+    movable, values: dict, *, ids: Sequence[int], to: str, note: str | Callable[[int], str], now: datetime
+) -> list[int]:
+    """PostgreSQL: the conditional UPDATE and the history rows of the SMS it moved, in ONE statement
+    (the UPDATE returns the ids it moved, the INSERT reads them): one round trip, whatever the count."""
+    query = movable.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    compiler = query.get_compiler(movable.db)
+    compiler.pre_sql_setup()
+    update_sql, update_params = compiler.as_sql()
+    if callable(note):
+        note_sql, note_params = (
+            _JSON_VALUE_SQL.format(pk="moved.id"),
+            [_json_by_pk({pk: note(pk) for pk in ids})],
+        )
+    else:
+        note_sql, note_params = "%s", [note]
+    sms_table, history_table = OutboundSms._meta.db_table, SmsHistory._meta.db_table
+    statement = (
+        f'WITH moved AS ({update_sql} RETURNING "{sms_table}"."id") '
+        f'INSERT INTO "{history_table}" (sms_id, at, state, note, raw) '
+        f"SELECT moved.id, %s, %s, LEFT({note_sql}, 300), '' FROM moved RETURNING sms_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*update_params, now, to, *note_params])
+        return [row[0] for row in cursor.fetchall()]
+
+
+_JSON_VALUE_SQL = "(%s::jsonb ->> {pk}::text)"
+
+
+def _json_by_pk(values: dict[int, str]) -> str:
+    return json.dumps({str(pk): value for pk, value in values.items()})
+
+
 def _value_by_pk(values: dict[int, str]) -> RawSQL:
     """Each row's own value, read from ONE JSON parameter ``{pk: value}`` inside the same single
     UPDATE (a ``Case`` with one ``When`` per row says the same, but Django takes ~50 ms to build it
     for a batch of 100)."""
-    mapping = json.dumps({str(pk): value for pk, value in values.items()})
     pk_column = f"{connection.ops.quote_name(OutboundSms._meta.db_table)}.{connection.ops.quote_name('id')}"
     if connection.vendor == "postgresql":
-        sql = f"(%s::jsonb ->> {pk_column}::text)"
+        sql = _JSON_VALUE_SQL.format(pk=pk_column)
     else:  # SQLite's JSON1
         sql = f"json_extract(%s, '$.\"' || {pk_column} || '\"')"
-    return RawSQL(sql, [mapping], output_field=CharField())
+    return RawSQL(sql, [_json_by_pk(values)], output_field=CharField())
 
 
 # --------------------------------------------------------------------------------------------------
@@ -312,69 +352,104 @@ def sms_resend(*, etablissement, user, sms: OutboundSms, phone: str) -> Outbound
 # The workers' side: claim, hand over, record the answer
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimedSms:
+    """What a worker needs of an SMS it claimed (no model instance: a batch is built and sent fast)."""
+
+    pk: int
+    reference: str
+    phone: str
+    text: str
+    encoding: str
+    sender: str
+    service_code: str
+    attempts: int  # counting the attempt this claim starts
+    responsable_id: int | None
+
+
+_CLAIMED_COLUMNS = ", ".join(
+    f"sms.{'id' if field == 'pk' else field}" for field in ClaimedSms.__dataclass_fields__
+)
+
 # PostgreSQL: one statement picks the due rows (skipping those another worker is claiming right now),
-# claims them and returns them; the UPDATE repeats the guard, so a row is never claimed twice. The
-# pick runs once (a CTE: as an IN (subquery) its LIMIT may be applied more than once) and the UPDATE
-# reaches the picked rows by primary key (an array), whatever the table's statistics say.
-_CLAIM_SQL = """
+# claims them, counts the attempt, marks the request as started and returns them. The pick locks each
+# row it keeps after checking it is still released and unclaimed, and holds the lock until the commit:
+# no other worker can claim it meanwhile, so a row is never claimed twice. The pick runs once (a CTE:
+# as an IN (subquery) its LIMIT may be applied more than once) and the UPDATE reaches the picked rows
+# by primary key only, whatever the table's statistics say.
+_CLAIM_SQL = f"""
 WITH picked AS MATERIALIZED (
     SELECT id FROM sms_outboundsms
-    WHERE etablissement_id = %(etablissement_id)s AND state = %(sending)s AND claim_token = ''
-        AND (not_before IS NULL OR not_before <= %(now)s)
+    WHERE etablissement_id = %(etablissement_id)s AND state = %(sending)s AND released_at IS NOT NULL
+        AND claim_token = '' AND (not_before IS NULL OR not_before <= %(now)s)
     ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED
-), claimed AS (
-    UPDATE sms_outboundsms AS sms SET claim_token = %(token)s, claimed_at = %(now)s
-    WHERE sms.id = ANY(ARRAY(SELECT id FROM picked)) AND sms.state = %(sending)s AND sms.claim_token = ''
-    RETURNING sms.*
 )
-SELECT * FROM claimed ORDER BY id
+UPDATE sms_outboundsms AS sms
+SET claim_token = %(token)s, claimed_at = %(now)s, request_started_at = %(now)s,
+    attempts = sms.attempts + 1, provider_code = %(provider_code)s
+FROM picked WHERE sms.id = picked.id
+RETURNING {_CLAIMED_COLUMNS}
 """
 
 
-def sms_claim_batch(*, etablissement_id: int, limit: int, now: datetime | None = None):
-    """Claims up to ``limit`` released SMS that are due, with one conditional UPDATE; returns the
-    claim token and the rows won (another worker's claim makes a row lost to this one)."""
+def sms_claim_batch(
+    *, etablissement_id: int, limit: int, provider_code: str, now: datetime | None = None
+) -> tuple[str, list[ClaimedSms]]:
+    """Claims up to ``limit`` released SMS that are due, with one conditional UPDATE, and marks their
+    request as started: from the commit on, a lost answer leaves them in doubt. Returns the claim
+    token and the rows won, in order (another worker's claim makes a row lost to this one)."""
     now = now or timezone.now()
-    token = uuid.uuid4().hex
+    params = {
+        "token": uuid.uuid4().hex,
+        "now": now,
+        "etablissement_id": etablissement_id,
+        "sending": SmsState.SENDING.value,
+        "limit": limit,
+        "provider_code": provider_code,
+    }
     if connection.vendor == "postgresql":
-        params = {
-            "token": token,
-            "now": now,
-            "etablissement_id": etablissement_id,
-            "sending": SmsState.SENDING.value,
-            "limit": limit,
-        }
-        rows = list(OutboundSms.objects.raw(_CLAIM_SQL, params))
+        with connection.cursor() as cursor:
+            cursor.execute(_CLAIM_SQL, params)
+            rows = [ClaimedSms(*row) for row in cursor.fetchall()]
     else:
-        rows = _claim_portable(token=token, etablissement_id=etablissement_id, limit=limit, now=now)
-    prefetch_related_objects(rows, "responsable")
-    return token, rows
+        rows = _claim_portable(**params)
+    return params["token"], sorted(rows, key=lambda sms: sms.pk)
 
 
-def _claim_portable(*, token: str, etablissement_id: int, limit: int, now: datetime) -> list[OutboundSms]:
+def _claim_portable(
+    *, token: str, now: datetime, etablissement_id: int, sending: str, limit: int, provider_code: str
+) -> list[ClaimedSms]:
     due = Q(not_before__isnull=True) | Q(not_before__lte=now)
-    candidates = list(
-        OutboundSms.objects.filter(
-            due, etablissement_id=etablissement_id, state=SmsState.SENDING, claim_token=""
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+    claimable = OutboundSms.objects.filter(RELEASED, due, etablissement_id=etablissement_id, claim_token="")
+    candidates = list(claimable.order_by("pk").values_list("pk", flat=True)[:limit])
     if not candidates:
         return []
-    OutboundSms.objects.filter(pk__in=candidates, state=SmsState.SENDING, claim_token="").update(
-        claim_token=token, claimed_at=now
+    claimable.filter(pk__in=candidates).update(
+        claim_token=token,
+        claimed_at=now,
+        request_started_at=now,
+        attempts=F("attempts") + 1,
+        provider_code=provider_code,
     )
-    return list(OutboundSms.objects.filter(claim_token=token, state=SmsState.SENDING).order_by("pk"))
+    claimed = OutboundSms.objects.filter(claim_token=token, state=sending).values_list(
+        *ClaimedSms.__dataclass_fields__
+    )
+    return [ClaimedSms(*row) for row in claimed]
 
 
-def sms_cancel_unreachable(*, token: str, rows: Sequence[OutboundSms]) -> list[OutboundSms]:
+def sms_cancel_unreachable(*, token: str, rows: Sequence[ClaimedSms]) -> list[ClaimedSms]:
     """Consent is asked again at dispatch: a responsable who withdrew it (or lost their mobile) is sent
     nothing; the SMS becomes annulé with the reason. Returns the rows still to send."""
+    responsable_ids = {sms.responsable_id for sms in rows if sms.responsable_id is not None}
+    responsables = (
+        Responsable.objects.only("accepte_sms", "tel_mobile").in_bulk(responsable_ids)
+        if responsable_ids
+        else {}
+    )
     refused = {}
     for sms in rows:
-        if sms.responsable is not None:
-            reach = sms_reach(sms.responsable)
+        if sms.responsable_id is not None:
+            reach = sms_reach(responsables[sms.responsable_id])
             if not reach.can_receive:
                 refused[sms.pk] = f"Annulé à l'envoi : le responsable {reach.reason}"
     if refused:
@@ -385,15 +460,24 @@ def sms_cancel_unreachable(*, token: str, rows: Sequence[OutboundSms]) -> list[O
             note=lambda pk: refused[pk],
             error_kind="consent",
             error_message=_value_by_pk(refused),
+            # The claim counted an attempt and a request that never happened.
+            attempts=F("attempts") - 1,
+            request_started_at=None,
         )
     return [sms for sms in rows if sms.pk not in refused]
 
 
-def sms_mark_request_started(*, token: str, provider_code: str, now: datetime | None = None) -> int:
-    """Just before the request leaves: from now on, losing the answer leaves the SMS in doubt."""
-    return OutboundSms.objects.filter(claim_token=token, state=SmsState.SENDING).update(
-        request_started_at=now or timezone.now(), attempts=F("attempts") + 1, provider_code=provider_code
-    )
+@contextmanager
+def answers_transaction():
+    """The transaction that records a provider's answers. It commits without waiting for the disk:
+    should a database crash lose it, the SMS stay claimed with their request started, and the sweep
+    counts them in doubt (never re-sent blindly) — nothing is lost or sent twice, and each batch
+    saves a disk flush."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
 
 
 def sms_record_accepted(*, token: str, accepted: dict[int, str], now: datetime | None = None) -> list[int]:
@@ -446,11 +530,13 @@ def sms_record_in_doubt(*, ids: Sequence[int], where: Q, reason: str = IN_DOUBT_
 
 
 def sms_release_claim(
-    *, where: Q, error_kind: str, error_message: str, not_before: datetime | None = None
+    *, ids: Sequence[int], where: Q, error_kind: str, error_message: str, not_before: datetime | None = None
 ) -> int:
     """Gives claimed SMS back to the queue after a failure where the request surely did not go
     through (or the provider takes our reference, so that a re-send is never a duplicate)."""
-    return OutboundSms.objects.filter(where, state=SmsState.SENDING).update(
+    if not ids:
+        return 0
+    return OutboundSms.objects.filter(where, pk__in=list(ids), state=SmsState.SENDING).update(
         claim_token="",
         claimed_at=None,
         request_started_at=None,

@@ -74,6 +74,7 @@ def bulk_sms(etablissement, count, *, state=SmsState.QUEUED, **fields) -> None:
             encoding="GSM-7",
             state=state,
             state_changed_at=now,
+            released_at=now if state != SmsState.QUEUED else None,
             submitted_at=now if state not in (SmsState.QUEUED, SmsState.SENDING) else None,
             provider_id=f"p{i}" if state not in (SmsState.QUEUED, SmsState.SENDING) else "",
             **fields,

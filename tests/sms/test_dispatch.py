@@ -79,7 +79,9 @@ def test_sending_window_across_midnight(simulator):
 def test_one_school_without_provider_never_holds_back_another(etablissement, other_etablissement, simulator):
     _released(etablissement, 2)
     theirs = queue_sms(other_etablissement, 2)
-    OutboundSms.objects.filter(pk__in=[s.pk for s in theirs]).update(state=SmsState.SENDING)
+    OutboundSms.objects.filter(pk__in=[s.pk for s in theirs]).update(
+        state=SmsState.SENDING, released_at=timezone.now()
+    )
     ProviderSettings.objects.filter(pk=simulator.pk).update(sending_blocked=True, last_failure_message="x")
     configure_provider(other_etablissement)
 

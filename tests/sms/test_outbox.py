@@ -190,14 +190,16 @@ def test_a_failed_sms_is_sent_again_as_a_new_sms_to_the_corrected_number(etablis
 def test_two_workers_claiming_at_once_never_get_the_same_sms():
     etablissement = factories.EtablissementFactory()
     queued = queue_sms(etablissement, 60)
-    OutboundSms.objects.update(state=SmsState.SENDING)
+    OutboundSms.objects.update(state=SmsState.SENDING, released_at=timezone.now())
     won: list[list[int]] = [[], []]
     batches: list[list[int]] = [[], []]
 
     def worker(index):
         try:
             while True:
-                _, rows = sms_claim_batch(etablissement_id=etablissement.pk, limit=7)
+                _, rows = sms_claim_batch(
+                    etablissement_id=etablissement.pk, limit=7, provider_code="simulator"
+                )
                 if not rows:
                     return
                 batches[index].append(len(rows))

@@ -73,7 +73,7 @@ def test_list_pages_run_the_same_queries_for_ten_or_two_thousand_rows(
     ("list_of", "index"),
     [
         (lambda e: sms_tracking_list(etablissement=e, tab="delivres"), "sms_etab_state_changed"),
-        (lambda e: sms_waiting_list(etablissement=e), "sms_etab_state_created"),
+        (lambda e: sms_waiting_list(etablissement=e), "sms_waiting"),
     ],
     ids=["sms-delivres", "sms-a-diffuser"],
 )
@@ -115,7 +115,9 @@ def test_a_selection_partly_dispatched_by_a_colleague_sends_the_rest(
     services.sms_release(etablissement=etablissement, user=colleague, ids=[first.pk, second.pk])
     services.sms_cancel_selected(etablissement=etablissement, user=colleague, ids=[third.pk])
     fourth = queue_sms(etablissement, 1)[0]
-    sms_claim_batch(etablissement_id=etablissement.pk, limit=10)  # a worker took the colleague's
+    sms_claim_batch(
+        etablissement_id=etablissement.pk, limit=10, provider_code="simulator"
+    )  # a worker took the colleague's
 
     response = vie_scolaire_client.post(
         reverse("sms_waiting"),
