@@ -103,13 +103,18 @@ def end_to_end(server: LoopbackProcess) -> tuple[float, float, object]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_path.unlink(missing_ok=True)
     worker = WorkerProcess(queue, log_path, extra_env={"SCONET_PLURIWARE_URL": server.url}).start()
+    requests_before = server.ask("requests")
     try:
         started = time.perf_counter()
         with transaction.atomic():
             sms_release(etablissement=etablissement, user=user, ids=waiting_ids)
         released = time.perf_counter() - started
         deadline = time.monotonic() + DISPATCH_TIMEOUT_SECONDS
-        while OutboundSms.objects.filter(state=SmsState.SUBMITTED).count() < COUNT:
+        # The server's count of requests first (it costs the database and the server nothing), then
+        # the outbox itself.
+        while server.ask("requests") - requests_before < COUNT // 100 or (
+            OutboundSms.objects.filter(state=SmsState.SUBMITTED).count() < COUNT
+        ):
             if time.monotonic() > deadline:
                 raise SystemExit(f"Dispatch unfinished after {DISPATCH_TIMEOUT_SECONDS}s; see {log_path}")
             time.sleep(0.02)
@@ -120,12 +125,28 @@ def end_to_end(server: LoopbackProcess) -> tuple[float, float, object]:
 
 
 def _queue_waiting_sms(etablissement, count: int) -> None:
-    """The starting state: `count` SMS en attente de diffusion (as sms_enqueue leaves them)."""
+    """The starting state: `count` SMS en attente de diffusion (as sms_enqueue leaves them), each to a
+    responsable who accepts SMS (the worker asks again at dispatch)."""
     from django.utils import timezone
 
+    from eleves.models import Responsable
     from sms.encoding import analyse
     from sms.models import OutboundSms, SmsState
 
+    phones = [f"+336{10000000 + i:08d}" for i in range(count)]
+    responsables = Responsable.objects.bulk_create(
+        (
+            Responsable(
+                etablissement=etablissement,
+                nom=f"PARENT{i:05d}",
+                prenom="Anne",
+                tel_mobile=phone,
+                accepte_sms=True,
+            )
+            for i, phone in enumerate(phones)
+        ),
+        batch_size=1000,
+    )
     now, analysis = timezone.now(), analyse(TEXT)
     OutboundSms.objects.bulk_create(
         (
@@ -133,7 +154,8 @@ def _queue_waiting_sms(etablissement, count: int) -> None:
                 etablissement=etablissement,
                 dedup_key=f"bench:{i}",
                 event_key=f"bench:{i}",
-                phone=f"+336{10000000 + i:08d}",
+                responsable=responsable,
+                phone=responsable.tel_mobile,
                 recipient_label="Légal 1 - Financier",
                 eleve_label=f"ELEVE{i:05d} Pauline",
                 division_label="5A",
@@ -147,7 +169,7 @@ def _queue_waiting_sms(etablissement, count: int) -> None:
                 state=SmsState.QUEUED,
                 state_changed_at=now,
             )
-            for i in range(count)
+            for i, responsable in enumerate(responsables)
         ),
         batch_size=1000,
     )

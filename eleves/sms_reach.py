@@ -25,10 +25,18 @@ INVALID_MOBILE = "numéro de mobile invalide"
 
 
 def sms_reach(responsable) -> SmsReach:
-    if not responsable.accepte_sms:
-        return SmsReach(False, NO_CONSENT)
-    if not responsable.tel_mobile:
-        return SmsReach(False, NO_MOBILE)
-    if not is_mobile(responsable.tel_mobile):
+    reach = sms_consent(accepte_sms=responsable.accepte_sms, tel_mobile=responsable.tel_mobile)
+    if reach.can_receive and not is_mobile(responsable.tel_mobile):
         return SmsReach(False, INVALID_MOBILE)
+    return reach
+
+
+def sms_consent(*, accepte_sms: bool, tel_mobile: str) -> SmsReach:
+    """The part of the rule that can change once an SMS is queued: consent, and a mobile on file.
+    The outbox asks it again at dispatch; the number itself was checked when it was saved (form or
+    SIECLE import) and by ``sms_reach`` when the SMS was queued."""
+    if not accepte_sms:
+        return SmsReach(False, NO_CONSENT)
+    if not tel_mobile:
+        return SmsReach(False, NO_MOBILE)
     return SmsReach(True)

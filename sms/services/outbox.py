@@ -24,7 +24,7 @@ from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from eleves.models import Eleve, Responsable
-from eleves.sms_reach import sms_reach
+from eleves.sms_reach import sms_consent, sms_reach
 from etablissements.services import audit_record
 from sms.encoding import analyse
 from sms.models import OutboundSms, SmsHistory, SmsState
@@ -365,10 +365,16 @@ class ClaimedSms:
     service_code: str
     attempts: int  # counting the attempt this claim starts
     responsable_id: int | None
+    # The responsable's consent and mobile as they are at the claim (asked again at dispatch).
+    accepte_sms: bool | None
+    tel_mobile: str | None
 
 
+_RESPONSABLE_FIELDS = ("accepte_sms", "tel_mobile")
+_SMS_FIELDS = tuple(field for field in ClaimedSms.__dataclass_fields__ if field not in _RESPONSABLE_FIELDS)
 _CLAIMED_COLUMNS = ", ".join(
-    f"sms.{'id' if field == 'pk' else field}" for field in ClaimedSms.__dataclass_fields__
+    [f"sms.{'id' if field == 'pk' else field}" for field in _SMS_FIELDS]
+    + [f"responsable.{field}" for field in _RESPONSABLE_FIELDS]
 )
 
 # PostgreSQL: one statement picks the due rows (skipping those another worker is claiming right now),
@@ -379,7 +385,7 @@ _CLAIMED_COLUMNS = ", ".join(
 # by primary key only, whatever the table's statistics say.
 _CLAIM_SQL = f"""
 WITH picked AS MATERIALIZED (
-    SELECT id FROM sms_outboundsms
+    SELECT id, responsable_id FROM sms_outboundsms
     WHERE etablissement_id = %(etablissement_id)s AND state = %(sending)s AND released_at IS NOT NULL
         AND claim_token = '' AND (not_before IS NULL OR not_before <= %(now)s)
     ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED
@@ -387,7 +393,8 @@ WITH picked AS MATERIALIZED (
 UPDATE sms_outboundsms AS sms
 SET claim_token = %(token)s, claimed_at = %(now)s, request_started_at = %(now)s,
     attempts = sms.attempts + 1, provider_code = %(provider_code)s
-FROM picked WHERE sms.id = picked.id
+FROM picked LEFT JOIN eleves_responsable AS responsable ON responsable.id = picked.responsable_id
+WHERE sms.id = picked.id
 RETURNING {_CLAIMED_COLUMNS}
 """
 
@@ -432,7 +439,7 @@ def _claim_portable(
         provider_code=provider_code,
     )
     claimed = OutboundSms.objects.filter(claim_token=token, state=sending).values_list(
-        *ClaimedSms.__dataclass_fields__
+        *_SMS_FIELDS, *(f"responsable__{field}" for field in _RESPONSABLE_FIELDS)
     )
     return [ClaimedSms(*row) for row in claimed]
 
@@ -440,16 +447,10 @@ def _claim_portable(
 def sms_cancel_unreachable(*, token: str, rows: Sequence[ClaimedSms]) -> list[ClaimedSms]:
     """Consent is asked again at dispatch: a responsable who withdrew it (or lost their mobile) is sent
     nothing; the SMS becomes annulé with the reason. Returns the rows still to send."""
-    responsable_ids = {sms.responsable_id for sms in rows if sms.responsable_id is not None}
-    responsables = (
-        Responsable.objects.only("accepte_sms", "tel_mobile").in_bulk(responsable_ids)
-        if responsable_ids
-        else {}
-    )
     refused = {}
     for sms in rows:
         if sms.responsable_id is not None:
-            reach = sms_reach(responsables[sms.responsable_id])
+            reach = sms_consent(accepte_sms=sms.accepte_sms, tel_mobile=sms.tel_mobile)
             if not reach.can_receive:
                 refused[sms.pk] = f"Annulé à l'envoi : le responsable {reach.reason}"
     if refused:

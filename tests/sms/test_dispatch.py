@@ -2,8 +2,10 @@
 
 from datetime import datetime, time, timedelta
 
+import pytest
 from django.utils import timezone
 
+from eleves.models import Responsable
 from sms.models import OutboundSms, ProviderSettings, SmsState
 from sms.services import sms_dispatch, sms_poll_statuses, sms_release, sms_sweep
 from sms.services.dispatch import in_sending_window, retry_delay, sms_reclaim_stale
@@ -40,16 +42,20 @@ def test_waiting_sms_are_never_sent_before_diffuser(etablissement, simulator):
     assert OutboundSms.objects.filter(state=SmsState.QUEUED).count() == 3
 
 
-def test_a_responsable_who_withdrew_consent_is_sent_nothing(etablissement, simulator):
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [({"accepte_sms": False}, "n'accepte pas les SMS"), ({"tel_mobile": ""}, "pas de numéro de mobile")],
+    ids=["consent-withdrawn", "mobile-removed"],
+)
+def test_a_responsable_who_withdrew_consent_is_sent_nothing(etablissement, simulator, change, reason):
     kept, withdrawn = _released(etablissement, 2)
-    withdrawn.responsable.accepte_sms = False
-    withdrawn.responsable.save()
+    Responsable.objects.filter(pk=withdrawn.responsable_id).update(**change)
 
     sms_dispatch(etablissement_id=etablissement.pk)
 
     withdrawn.refresh_from_db()
     assert withdrawn.state == SmsState.CANCELLED
-    assert withdrawn.error_message == "Annulé à l'envoi : le responsable n'accepte pas les SMS"
+    assert withdrawn.error_message == f"Annulé à l'envoi : le responsable {reason}"
     assert withdrawn.provider_id == ""
     assert withdrawn.attempts == 0
     assert OutboundSms.objects.get(pk=kept.pk).state == SmsState.SUBMITTED
