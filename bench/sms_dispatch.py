@@ -2,7 +2,8 @@
 Celery worker, against the floor: the same requests posted by a bare loop with `requests`.
 
 Prints:
-- end to end: from "Diffuser les SMS sélectionnés" to the last SMS en transit, SMS and requests per second;
+- end to end: from "Diffuser les SMS sélectionnés" to the last SMS en transit, SMS and requests per second,
+  and the worker's share of it (from its first claim to its last answer recorded);
 - the floor: the same 100-message requests posted by a bare loop (and, to show what batching buys, the
   same 10,000 SMS posted one per request);
 - their ratios (aims: end to end at least half the floor's rate per request; the batched run faster
@@ -75,6 +76,7 @@ def adapter_alone(server: LoopbackProcess) -> float:
 
 def end_to_end(server: LoopbackProcess) -> tuple[float, float, object]:
     from django.db import transaction
+    from django.db.models import Max, Min
 
     from sconet.celery import app as celery_app
     from sms.models import OutboundSms, SmsState
@@ -121,7 +123,9 @@ def end_to_end(server: LoopbackProcess) -> tuple[float, float, object]:
         elapsed = time.perf_counter() - started
     finally:
         worker.stop()
-    return elapsed, released, etablissement
+    window = OutboundSms.objects.aggregate(first_claim=Min("claimed_at"), last_answer=Max("submitted_at"))
+    worker_share = (window["last_answer"] - window["first_claim"]).total_seconds()
+    return elapsed, released, worker_share, etablissement
 
 
 def _queue_waiting_sms(etablissement, count: int) -> None:
@@ -212,7 +216,7 @@ def main() -> None:
         single_floor, single_requests = floor(server, batch_size=1)
         adapter = adapter_alone(server)
         requests_before, messages_before = server.ask("count")
-        e2e, release, etablissement = end_to_end(server)
+        e2e, release, worker_share, etablissement = end_to_end(server)
         requests_after, messages_after = server.ask("count")
         e2e_requests, e2e_messages = requests_after - requests_before, messages_after - messages_before
         poll_time, poll_queries, poll_changed, poll_requests = status_poll(server, etablissement)
@@ -227,6 +231,10 @@ def main() -> None:
         f"end to end: {COUNT} SMS in {e2e:.2f} s = {COUNT / e2e:.0f} SMS/s, "
         f"{e2e_requests} requests = {e2e_requests / e2e:.1f} requests/s "
         f"(the server received {e2e_messages} SMS), of which the release itself (Diffuser) {release:.2f} s"
+    )
+    print(
+        f"the worker's share (first claim to last answer recorded): {worker_share:.2f} s = "
+        f"{e2e_requests / worker_share:.1f} requests/s"
     )
     print(
         f"floor, same 100-SMS requests by a bare requests loop: {batched_floor:.2f} s = "
@@ -244,6 +252,10 @@ def main() -> None:
     print(
         f"ratio end to end / floor per request: {per_request_ratio:.2f} (aim >= 0.50: "
         f"{'met' if per_request_ratio >= 0.5 else 'MISSED'})"
+    )
+    print(
+        f"ratio of the worker's share alone / floor per request: "
+        f"{(e2e_requests / worker_share) / (floor_requests / batched_floor):.2f}"
     )
     print(
         f"whole run end to end / one-per-request floor: {e2e:.2f} s / {single_floor:.2f} s = "
