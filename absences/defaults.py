@@ -1,6 +1,6 @@
 """What a new établissement starts with: sensible motifs, justificatifs, couleurs and the usual horaires."""
 
-from datetime import date, time
+from datetime import time
 
 COULEURS = (
     ("Bleu", "#6ea8fe"),
@@ -44,9 +44,3 @@ HORAIRES = (
     ("Demi-pension", "demi_pension", time(12, 30), time(14, 0)),
     ("Internat", "internat", time(18, 0), time(23, 59)),
 )
-
-
-def school_year(today: date) -> tuple[date, date]:
-    """The school year around ``today``: 1st September to 31 August."""
-    start_year = today.year if today.month >= 9 else today.year - 1
-    return date(start_year, 9, 1), date(start_year + 1, 8, 31)

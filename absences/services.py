@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from eleves.models import Eleve
 from etablissements.services import audit_record
+from sms.selectors import school_year_of
 from sms.services import SmsDraft, sms_cancel_waiting, sms_enqueue, sms_rerender_waiting
 
 from . import defaults, rendering
@@ -44,7 +45,7 @@ def parametrages_ensure(*, etablissement) -> ValeursParDefaut:
 
 
 def _parametrages_create(*, etablissement) -> ValeursParDefaut:
-    debut, fin = defaults.school_year(timezone.localdate())
+    debut, fin = school_year_of(timezone.localdate())
     valeurs = ValeursParDefaut.objects.create(etablissement=etablissement, annee_debut=debut, annee_fin=fin)
     couleurs = {
         libelle: Couleur.objects.create(etablissement=etablissement, libelle=libelle, code=code)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .journal import SYSTEM_USERNAME, operation_label
+
 UAI_KEY_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 
 
@@ -57,8 +59,21 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        # Journal des opérations: one school's entries, newest first.
+        indexes = [models.Index(fields=["etablissement", "-at", "-id"], name="audit_etab_at_idx")]
         verbose_name = "entrée du journal"
         verbose_name_plural = "journal"
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.username} : {self.summary}"
+
+    @property
+    def operation(self) -> str:
+        return operation_label(self.action)
+
+    @property
+    def author(self) -> str:
+        """Who did it, for the staff: the account's name then, or "Système" (a worker, a command)."""
+        if self.user_id is None and self.username in ("", SYSTEM_USERNAME):
+            return "Système"
+        return self.username

@@ -1,6 +1,9 @@
-from django.db.models import QuerySet
+from datetime import date, datetime, time, timedelta
 
-from .models import Etablissement
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import AuditEntry, Etablissement
 
 
 def etablissements_for_user(*, user) -> QuerySet[Etablissement]:
@@ -8,3 +11,39 @@ def etablissements_for_user(*, user) -> QuerySet[Etablissement]:
     if user.is_superuser:
         return Etablissement.objects.all()
     return Etablissement.objects.filter(memberships__user=user)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_journal(
+    *,
+    etablissement: Etablissement,
+    action: str = "",
+    username: str = "",
+    du: date | None = None,
+    au: date | None = None,
+) -> QuerySet[AuditEntry]:
+    """The Journal des opérations of one établissement, newest first; ``du`` and ``au`` are days,
+    both included, in the school's time zone."""
+    entries = AuditEntry.objects.filter(etablissement=etablissement)
+    if action:
+        entries = entries.filter(action=action)
+    if username:
+        entries = entries.filter(username=username)
+    if du:
+        entries = entries.filter(at__gte=_day_start(du))
+    if au:
+        entries = entries.filter(at__lt=_day_start(au + timedelta(days=1)))
+    return entries.defer("details").order_by("-at", "-pk")
+
+
+def audit_usernames(*, etablissement: Etablissement) -> list[str]:
+    """Whoever appears in the établissement's journal, for the "Utilisateur" filter."""
+    return list(
+        AuditEntry.objects.filter(etablissement=etablissement)
+        .order_by("username")
+        .values_list("username", flat=True)
+        .distinct()
+    )

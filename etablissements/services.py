@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from .journal import SYSTEM_USERNAME
 from .models import AuditEntry, Etablissement, Membership
 
 
@@ -44,7 +45,7 @@ def audit_record(
     return AuditEntry.objects.create(
         etablissement=etablissement,
         user=user if user is not None and user.is_authenticated else None,
-        username=user.get_username() if user is not None and user.is_authenticated else "système",
+        username=user.get_username() if user is not None and user.is_authenticated else SYSTEM_USERNAME,
         action=action,
         summary=summary,
         details=details or {},

@@ -114,6 +114,7 @@ MENU: tuple[MenuEntry, ...] = (
         habilitee_only=True,
         also_matches=("eleves:import_report",),
     ),
+    MenuEntry("journal", "Journal des opérations", url_name="journal", habilitee_only=True),
     MenuEntry(
         "base-eleves",
         "Base élèves",

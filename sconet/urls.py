@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from etablissements.views import JournalView
+
 from . import views
 
 urlpatterns = [
@@ -11,6 +13,8 @@ urlpatterns = [
     path("a-venir/<slug:slug>/", views.coming_soon, name="coming_soon"),
     path("healthz", views.healthz, name="healthz"),
     path("etablissement/", include("etablissements.urls")),
+    # Not under etablissement/, whose pages work before a school is picked: this one needs it.
+    path("journal/", JournalView.as_view(), name="journal"),
     path("eleves/", include("eleves.urls")),
     path("absences/", include("absences.urls")),
     path("sms/", include("sms.urls")),

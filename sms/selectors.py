@@ -1,7 +1,7 @@
 """The SMS app's reads: for the pages, and for the absences app."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Min, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
@@ -120,10 +120,19 @@ def sms_tracking_list(*, etablissement, tab: str, sort: str = "") -> QuerySet[Ou
     return _sorted(queryset, sort, ("-state_changed_at", "-pk"))
 
 
+def school_year_start(day: date) -> int:
+    """The year in which the school year holding ``day`` begins: it runs from 1 September to 31 August."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def school_year_bounds(year: int) -> tuple[date, date]:
+    """The first and last days of the school year beginning in ``year``."""
+    return date(year, 9, 1), date(year + 1, 8, 31)
+
+
 def school_year_of(day: date) -> tuple[date, date]:
     """The school year holding ``day``: 1 September to 31 August."""
-    first = day.year if day.month >= 9 else day.year - 1
-    return date(first, 9, 1), date(first + 1, 8, 31)
+    return school_year_bounds(school_year_start(day))
 
 
 @dataclass(frozen=True)
@@ -154,26 +163,42 @@ class Synthese:
 SENT_STATES = (SmsState.SUBMITTED, SmsState.DELIVERED, SmsState.UNDELIVERED, SmsState.EXPIRED)
 
 
-def sms_synthese(*, etablissement, day: date | None = None) -> Synthese:
-    """ "Synthèse des SMS envoyés": per month and action, delivered and total, for one school year
-    (one query)."""
-    start, end = school_year_of(day or timezone.localdate())
+def _sent_sms_by_month(etablissement) -> QuerySet:
+    """The établissement's sent SMS, with the month (local time) they were sent in."""
+    return OutboundSms.objects.filter(
+        etablissement=etablissement, state__in=SENT_STATES, submitted_at__isnull=False
+    ).annotate(month=TruncMonth("submitted_at", tzinfo=timezone.get_current_timezone()))
+
+
+def _as_date(month: date | datetime) -> date:
+    return month.date() if isinstance(month, datetime) else month
+
+
+def sms_synthese_years(*, etablissement, current: int) -> list[int]:
+    """The school years of the Synthèse SMS, each named by the year it begins: those in which the
+    établissement sent an SMS, and ``current``; most recent first (one query, a row per month)."""
+    months = _sent_sms_by_month(etablissement).values_list("month", flat=True).distinct().order_by()
+    return sorted({current, *(school_year_start(_as_date(month)) for month in months)}, reverse=True)
+
+
+def sms_synthese(*, etablissement, year: int) -> Synthese:
+    """ "Synthèse des SMS envoyés": per month and action, delivered and total, for the school year
+    beginning in ``year`` (one query)."""
+    start, end = school_year_bounds(year)
     tz = timezone.get_current_timezone()
     rows = (
-        OutboundSms.objects.filter(
-            etablissement=etablissement,
-            state__in=SENT_STATES,
+        _sent_sms_by_month(etablissement)
+        .filter(
             submitted_at__gte=timezone.make_aware(datetime.combine(start, time.min), tz),
-            submitted_at__lt=timezone.make_aware(datetime.combine(date(end.year, 9, 1), time.min), tz),
+            submitted_at__lt=timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
         )
-        .annotate(month=TruncMonth("submitted_at", tzinfo=tz))
         .values("month", "action_label")
         .annotate(total=Count("pk"), delivered=Count("pk", filter=Q(state=SmsState.DELIVERED)))
         .order_by("month", "action_label")
     )
     months: dict[date, list[SyntheseLine]] = {}
     for row in rows:
-        month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
+        month = _as_date(row["month"])
         months.setdefault(month, []).append(
             SyntheseLine(row["action_label"], month, row["delivered"], row["total"])
         )

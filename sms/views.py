@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
@@ -124,11 +125,19 @@ class SmsTrackingView(SmsListMixin, ListView):
 
 
 class SmsSyntheseView(VieScolaireRequiredMixin, TemplateView):
+    """Synthèse SMS of the school year ``?annee=`` (the year it begins, one of those offered); any
+    other value, or none, shows the current school year."""
+
     template_name = "sms/synthese.html"
 
     def get_context_data(self, **kwargs):
-        synthese = selectors.sms_synthese(etablissement=self.request.etablissement)
-        return super().get_context_data(tabs=TABS, tab="synthese", synthese=synthese, **kwargs)
+        etablissement = self.request.etablissement
+        current = selectors.school_year_start(timezone.localdate())
+        years = selectors.sms_synthese_years(etablissement=etablissement, current=current)
+        asked = self.request.GET.get("annee", "")
+        year = next((option for option in years if str(option) == asked), current)
+        synthese = selectors.sms_synthese(etablissement=etablissement, year=year)
+        return super().get_context_data(tabs=TABS, tab="synthese", synthese=synthese, years=years, **kwargs)
 
 
 @require_POST

@@ -76,6 +76,7 @@ MATRIX = {
     "eleves/responsables-sans-sms/": ("GET", (302, 200, 200, 200)),
     "etablissement/choisir/": ("GET", (302, 200, 200, 200)),
     "healthz": ("GET", (200, 200, 200, 200)),
+    "journal/": ("GET", (302, 403, 200, 200)),
     "sms/<int:pk>/": ("GET", (302, 404, 404, 404)),
     "sms/<int:pk>/renvoyer/": ("GET", (302, 404, 404, 404)),
     "sms/a-diffuser/": ("GET", (302, 200, 200, 200)),

@@ -56,9 +56,11 @@ def queue_sms(etablissement, count=1, *, user=None, **draft_kwargs) -> list[Outb
     )
 
 
-def bulk_sms(etablissement, count, *, state=SmsState.QUEUED, **fields) -> None:
-    """Many rows at once, for the query-count tests (pages must not depend on the number of rows)."""
+def bulk_sms(etablissement, count, *, state=SmsState.QUEUED, submitted_at=None, **fields) -> None:
+    """Many rows at once, for the query-count tests (pages must not depend on the number of rows);
+    those past the outbox sent at ``submitted_at`` (now by default)."""
     now = timezone.now()
+    sent = state not in (SmsState.QUEUED, SmsState.SENDING)
     OutboundSms.objects.bulk_create(
         OutboundSms(
             etablissement=etablissement,
@@ -75,8 +77,8 @@ def bulk_sms(etablissement, count, *, state=SmsState.QUEUED, **fields) -> None:
             state=state,
             state_changed_at=now,
             released_at=now if state != SmsState.QUEUED else None,
-            submitted_at=now if state not in (SmsState.QUEUED, SmsState.SENDING) else None,
-            provider_id=f"p{i}" if state not in (SmsState.QUEUED, SmsState.SENDING) else "",
+            submitted_at=(submitted_at or now) if sent else None,
+            provider_id=f"p{i}" if sent else "",
             **fields,
         )
         for i in range(count)
