@@ -261,9 +261,14 @@ class HttpProvider(Provider):
         except AmbiguousFailure as failure:
             return unknown_results(messages, failure.message_fr)
         except BadAnswer as error:
-            # The provider got the request and answered something we cannot read: the messages
-            # may have been taken. In doubt, never re-sent blindly.
-            return unknown_results(messages, f"Réponse du fournisseur incomprise : {provider_text(error)}")
+            # The provider got the request and answered something we cannot read: the messages may
+            # have been taken (the caller must not re-send them blindly), and the next batches would
+            # fare no better (a changed API, an address that leads to a web page).
+            raise ProviderError(
+                ProviderErrorKind.BAD_ANSWER,
+                f"Réponse du fournisseur ({self.label}) incomprise : {provider_text(error)}",
+                retryable=False,
+            ) from error
 
     def fetch_statuses(self, provider_ids: Sequence[str]) -> list[StatusReport]:
         """One request per ``status_batch`` ids."""

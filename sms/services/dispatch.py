@@ -21,7 +21,7 @@ from sms.crypto import SecretUnreadable
 from sms.encoding import make_gsm_safe
 from sms.models import OutboundSms, ProviderSettings
 from sms.providers import get_provider_class
-from sms.providers.base import OutgoingMessage, Provider, ProviderError, SendOutcome
+from sms.providers.base import OutgoingMessage, Provider, ProviderError, ProviderErrorKind, SendOutcome
 
 from . import outbox
 from .outbox import ClaimedSms
@@ -99,6 +99,27 @@ def _permanent_failure(
     )
 
 
+def _unreadable_answer(
+    token: str, rows: list[ClaimedSms], provider: Provider, etablissement_id: int, label: str, message: str
+) -> int:
+    """The provider answered a send with something unreadable: it may have taken the batch. Sending
+    stops for this school until the personne habilitée checks the provider. The batch is given back
+    when the provider takes our reference (asking again is then safe); otherwise it stays in doubt,
+    never re-sent blindly. Returns how many SMS are in doubt."""
+    provider_block(etablissement_id=etablissement_id, message=f"{label} : {message}")
+    ids = [sms.pk for sms in rows]
+    if provider.capabilities.takes_client_reference:
+        outbox.sms_release_claim(
+            ids=ids,
+            where=Q(claim_token=token),
+            error_kind="bad_answer",
+            error_message=f"En attente, envoi suspendu : {message}",
+        )
+        return 0
+    reason = f"{outbox.IN_DOUBT_MESSAGE} {message}"
+    return len(outbox.sms_record_in_doubt(ids=ids, where=Q(claim_token=token), reason=reason))
+
+
 def _record_results(token: str, rows: list[ClaimedSms], results, provider: Provider) -> DispatchOutcome:
     by_reference = {sms.reference: sms for sms in rows}
     accepted, rejected, unknown = {}, {}, []
@@ -153,7 +174,11 @@ def _send_one_batch(
     try:
         results = provider.send_batch(messages)
     except ProviderError as error:
-        if error.retryable:
+        if error.kind == ProviderErrorKind.BAD_ANSWER:
+            outcome.in_doubt += _unreadable_answer(
+                token, rows, provider, etablissement_id, label, error.message_fr
+            )
+        elif error.retryable:
             outcome.retry_in = _transient_failure(token, rows, error)
         else:
             _permanent_failure(token, rows, etablissement_id, label, error.message_fr)

@@ -526,7 +526,7 @@ def sms_record_in_doubt(*, ids: Sequence[int], where: Q, reason: str = IN_DOUBT_
         in_doubt=True,
         submitted_at=timezone.now(),
         error_kind="in_doubt",
-        error_message=reason,
+        error_message=reason[:300],
     )
 
 

@@ -187,6 +187,43 @@ def test_a_timeout_after_sending_is_reconciled_by_the_client_reference(etablisse
     assert {sms.reference for sms in rows} == set(digitalmedia.ids_by_reference)
 
 
+def test_garbage_to_a_send_suspends_sending_and_leaves_pluriware_sms_in_doubt(
+    etablissement, pluriware, habilitee_client
+):
+    _released(etablissement, 150)  # two batches: the second is never asked for
+    pluriware.misbehave(Misbehaviour.GARBAGE)
+
+    outcome = sms_dispatch(etablissement_id=etablissement.pk)
+    sms_dispatch(etablissement_id=etablissement.pk)
+
+    assert (outcome.in_doubt, len(pluriware.requests)) == (100, 1)
+    assert ProviderSettings.objects.get(etablissement=etablissement).sending_blocked
+    doubtful = OutboundSms.objects.filter(in_doubt=True)
+    assert doubtful.count() == 100
+    assert all("incomprise" in sms.error_message for sms in doubtful)
+    assert OutboundSms.objects.filter(state=SmsState.SENDING, claim_token="").count() == 50
+    assert "incomprise" in page_text(habilitee_client.get(reverse("sms_provider")))
+
+
+def test_garbage_to_a_send_gives_digitalmedia_sms_back_to_send_once_sending_resumes(
+    etablissement, digitalmedia, habilitee_client
+):
+    rows = _released(etablissement, 2)
+    digitalmedia.misbehave(Misbehaviour.GARBAGE)
+
+    assert sms_dispatch(etablissement_id=etablissement.pk).in_doubt == 0
+    assert ProviderSettings.objects.get(etablissement=etablissement).sending_blocked
+    for sms in OutboundSms.objects.all():
+        assert (sms.state, sms.claim_token, sms.in_doubt) == (SmsState.SENDING, "", False)
+
+    habilitee_client.post(
+        reverse("sms_provider_edit"),
+        {"provider_code": "digitalmedia", "login": digitalmedia.login, "password": ""},
+    )
+    assert sms_dispatch(etablissement_id=etablissement.pk).submitted == 2
+    assert {sms.reference for sms in rows} == set(digitalmedia.ids_by_reference)
+
+
 def test_one_schools_failing_provider_never_holds_back_anothers(
     etablissement, other_etablissement, pluriware, digitalmedia_server
 ):

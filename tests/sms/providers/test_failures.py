@@ -63,14 +63,15 @@ def test_no_answer_after_the_request_left_leaves_every_message_in_doubt(provider
     assert len(server.sent_messages()) == 2  # the provider did take them: re-sending would send twice
 
 
-def test_garbage_after_a_send_leaves_the_messages_in_doubt(provider_and_server):
+def test_garbage_after_a_send_is_a_bad_answer_never_retried(provider_and_server):
     provider, server = provider_and_server
     server.misbehave(Misbehaviour.GARBAGE)
 
-    results = provider.send_batch([outgoing(1), outgoing(2)])
+    with pytest.raises(ProviderError) as error:
+        provider.send_batch([outgoing(1), outgoing(2)])
 
-    assert [r.outcome for r in results] == [SendOutcome.UNKNOWN, SendOutcome.UNKNOWN]
-    assert results[0].error.startswith("Réponse du fournisseur incomprise")
+    assert (error.value.kind, error.value.retryable) == (ProviderErrorKind.BAD_ANSWER, False)
+    assert "incomprise" in error.value.message_fr
 
 
 def test_garbage_to_a_status_poll_is_a_bad_answer(provider_and_server):
