@@ -258,13 +258,8 @@ def sms_release(*, etablissement, user, ids: Iterable[int]) -> int:
     once this transaction commits. Returns how many."""
     from sms.tasks import sms_dispatch  # the task module calls these services: import it late
 
-    candidates = list(
-        OutboundSms.objects.filter(
-            etablissement=etablissement, pk__in=list(ids), state=SmsState.QUEUED
-        ).values_list("pk", flat=True)
-    )
     released = _transition(
-        candidates,
+        list(ids),
         SmsState.SENDING,
         where=Q(etablissement=etablissement),
         note=f"Diffusé par {user}",
