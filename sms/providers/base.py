@@ -8,6 +8,7 @@ dict.
 
 import enum
 import logging
+import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
@@ -209,7 +210,7 @@ class HttpProvider(Provider):
 
     def __init__(self, credentials: Credentials, *, base_url: str | None = None):
         super().__init__(credentials, base_url=base_url or getattr(settings, self.url_setting))
-        self.session = requests.Session()
+        self.session = session_for(self.base_url)
 
     # -- the steps a provider writes --------------------------------------------------------
     @abstractmethod
@@ -323,6 +324,16 @@ class HttpProvider(Provider):
             raise unreachable from error
         raise_for_http_status(response, label=self.label)
         return response
+
+
+def session_for(base_url: str) -> requests.Session:
+    """An HTTP session that reads the environment (proxies, CA bundle) once, as requests would at
+    every request: a batch then costs no environment lookup."""
+    session = requests.Session()
+    session.proxies.update(requests.utils.get_environ_proxies(base_url))
+    session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    session.trust_env = False
+    return session
 
 
 def request_was_sent(error: requests.RequestException) -> bool:

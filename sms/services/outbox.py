@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import CharField, F, Q
+from django.db.models import BooleanField, CharField, F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
@@ -103,11 +103,12 @@ def _transition_now(
     now: datetime,
     fields: dict,
 ) -> list[int]:
-    movable = OutboundSms.objects.filter(pk__in=ids, state__in=ALLOWED_FROM[to]).filter(where or Q())
+    guard = Q(state__in=ALLOWED_FROM[to]) & (where or Q())
     values = {"state": to, "state_changed_at": now, **fields}
     if connection.vendor == "postgresql":
+        movable = OutboundSms.objects.filter(_pk_in_array(ids), guard)
         return _update_with_history(movable, values, ids=ids, to=to, note=note, now=now)
-    moved = movable.update(**values)
+    moved = OutboundSms.objects.filter(guard, pk__in=ids).update(**values)
     if moved == 0:
         return []
     changed = (
@@ -124,6 +125,13 @@ def _transition_now(
         for pk in changed
     )
     return changed
+
+
+def _pk_in_array(ids: Sequence[int]) -> RawSQL:
+    """PostgreSQL: "id = ANY(%s)" with the ids as ONE array parameter (``pk__in`` makes one
+    parameter per id, and Django prepares each of them)."""
+    pk_column = f"{connection.ops.quote_name(OutboundSms._meta.db_table)}.{connection.ops.quote_name('id')}"
+    return RawSQL(f"{pk_column} = ANY(%s)", [[int(pk) for pk in ids]], output_field=BooleanField())
 
 
 def _update_with_history(

@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from sms.providers.base import ProviderError, ProviderErrorKind, SendOutcome
+from sms.providers.base import ProviderError, ProviderErrorKind, SendOutcome, session_for
 from tests.loopback import Misbehaviour
 from tests.sms.providers.conftest import outgoing
 
@@ -102,3 +102,15 @@ def test_no_credentials_are_ever_in_an_error(provider_and_server):
         provider.send_batch([outgoing(1)])
 
     assert provider.credentials.password not in error.value.message_fr
+
+
+@pytest.mark.parametrize(
+    ("no_proxy", "proxied"), [("", True), ("sms.example.fr", False)], ids=["proxy", "no-proxy"]
+)
+def test_the_proxy_of_the_environment_is_used_for_the_provider(monkeypatch, no_proxy, proxied):
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.academie.fr:3128")
+    monkeypatch.setenv("NO_PROXY", no_proxy)
+
+    session = session_for("http://sms.example.fr/xmlapi.php")
+
+    assert (session.proxies.get("http") == "http://proxy.academie.fr:3128") is proxied
