@@ -8,7 +8,9 @@ Prints:
   same 10,000 SMS posted one per request);
 - their ratios (aims: end to end at least half the floor's rate per request; the batched run faster
   than the one-per-request floor);
-- one status poll over the 10,000 SMS en transit: its time and the SQL queries it runs.
+- one status poll over the 10,000 SMS en transit: its time and the SQL queries it runs;
+- the CPU the whole machine spent during the floor and during the end-to-end run (database, worker,
+  loopback server and this script share the same cores).
 
 It works on a database of its own (created and dropped, like the tests'), on the configured
 DATABASE_URL / CELERY_BROKER_URL (SQLite and the embedded broker when unset). The loopback server
@@ -35,6 +37,17 @@ TEXT = (
 DISPATCH_TIMEOUT_SECONDS = 900
 
 
+def busy_cpu_seconds() -> float:
+    """The whole machine's busy CPU time since boot (Linux; NaN elsewhere): its growth over a run,
+    divided by the run's duration, says how many cores the run kept busy."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    except OSError:
+        return float("nan")
+    user, nice, system, _idle, _iowait, irq, softirq = fields
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 def _messages(first: int, count: int):
     from sms.providers.base import OutgoingMessage
 
@@ -44,7 +57,7 @@ def _messages(first: int, count: int):
     ]
 
 
-def floor(server: LoopbackProcess, batch_size: int) -> tuple[float, int]:
+def floor(server: LoopbackProcess, batch_size: int) -> tuple[float, int, float]:
     """The same requests the adapter makes (built beforehand), posted by a bare `requests` loop."""
     import requests
 
@@ -54,10 +67,10 @@ def floor(server: LoopbackProcess, batch_size: int) -> tuple[float, int]:
     builder = PluriwareProvider(Credentials("CLE-TEST", "mot-de-passe"), base_url=server.url)
     calls = [builder.build_send(_messages(first, batch_size)) for first in range(0, COUNT, batch_size)]
     session = requests.Session()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), busy_cpu_seconds()
     for call in calls:
         session.post(call.url, files=call.files, timeout=(5, 30)).raise_for_status()
-    return time.perf_counter() - started, len(calls)
+    return time.perf_counter() - started, len(calls), busy_cpu_seconds() - cpu
 
 
 def adapter_alone(server: LoopbackProcess) -> float:
@@ -107,7 +120,7 @@ def end_to_end(server: LoopbackProcess) -> tuple[float, float, object]:
     worker = WorkerProcess(queue, log_path, extra_env={"SCONET_PLURIWARE_URL": server.url}).start()
     requests_before = server.ask("requests")
     try:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), busy_cpu_seconds()
         with transaction.atomic():
             sms_release(etablissement=etablissement, user=user, ids=waiting_ids)
         released = time.perf_counter() - started
@@ -120,12 +133,12 @@ def end_to_end(server: LoopbackProcess) -> tuple[float, float, object]:
             if time.monotonic() > deadline:
                 raise SystemExit(f"Dispatch unfinished after {DISPATCH_TIMEOUT_SECONDS}s; see {log_path}")
             time.sleep(0.02)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, busy_cpu_seconds() - cpu
     finally:
         worker.stop()
     window = OutboundSms.objects.aggregate(first_claim=Min("claimed_at"), last_answer=Max("submitted_at"))
     worker_share = (window["last_answer"] - window["first_claim"]).total_seconds()
-    return elapsed, released, worker_share, etablissement
+    return elapsed, released, worker_share, cpu, etablissement
 
 
 def _queue_waiting_sms(etablissement, count: int) -> None:
@@ -212,11 +225,11 @@ def main() -> None:
     databases = setup_databases(verbosity=0, interactive=False)
     server = LoopbackProcess(PluriwareServer)
     try:
-        batched_floor, floor_requests = floor(server, batch_size=100)
-        single_floor, single_requests = floor(server, batch_size=1)
+        batched_floor, floor_requests, floor_cpu = floor(server, batch_size=100)
+        single_floor, single_requests, _ = floor(server, batch_size=1)
         adapter = adapter_alone(server)
         requests_before, messages_before = server.ask("count")
-        e2e, release, worker_share, etablissement = end_to_end(server)
+        e2e, release, worker_share, e2e_cpu, etablissement = end_to_end(server)
         requests_after, messages_after = server.ask("count")
         e2e_requests, e2e_messages = requests_after - requests_before, messages_after - messages_before
         poll_time, poll_queries, poll_changed, poll_requests = status_poll(server, etablissement)
@@ -247,6 +260,12 @@ def main() -> None:
     print(
         f"the adapter alone (send_batch, no database), same 100-SMS requests: {adapter:.2f} s = "
         f"{(COUNT // 100) / adapter:.1f} requests/s, {adapter / batched_floor:.2f} times the floor"
+    )
+    print(
+        f"CPU the whole machine spent ({os.cpu_count()} cores): "
+        f"floor {floor_cpu:.2f} s in {batched_floor:.2f} s "
+        f"({floor_cpu / batched_floor:.1f} cores busy), end to end {e2e_cpu:.2f} s in {e2e:.2f} s "
+        f"({e2e_cpu / e2e:.1f} cores busy)"
     )
     per_request_ratio = (e2e_requests / e2e) / (floor_requests / batched_floor)
     print(

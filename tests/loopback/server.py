@@ -55,6 +55,8 @@ class LoopbackServer:
         self.states: dict[str, str] = {}
         self.rejected_numbers: dict[str, str] = {}  # number → the reason the server gives
         self.delay = 1.0
+        self.most_in_flight = 0  # the most requests it was answering at once
+        self._in_flight = 0
         self._misbehaviours: deque[Misbehaviour] = deque()
         self._misbehave_always: Misbehaviour | None = None
         self._ids = itertools.count(self.first_message_id)
@@ -147,6 +149,16 @@ class LoopbackServer:
             return self._misbehave_always
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
+        with self._lock:
+            self._in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self._in_flight)
+        try:
+            self._answer(handler)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
         headers = {name.lower(): value for name, value in handler.headers.items()}

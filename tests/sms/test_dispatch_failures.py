@@ -5,11 +5,13 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from sms.models import OutboundSms, ProviderSettings, SmsState
 from sms.services import sms_dispatch, sms_poll_statuses, sms_release
+from tests import factories
 from tests.loopback.server import Misbehaviour
 from tests.sms.conftest import configure_provider, page_text, queue_sms
 
@@ -278,3 +280,23 @@ def test_markup_in_a_provider_answer_reaches_the_pages_as_text(etablissement, pl
         assert "<img src=x" not in html
         assert "<b>invalide</b>" not in html
         assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&lt;b&gt;invalide&lt;/b&gt;" in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="lanes need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_lanes_keep_batches_under_way_at_once_and_send_each_sms_once(pluriware_server, settings):
+    settings.SCONET_SMS_DISPATCH_LANES = 3
+    etablissement = factories.EtablissementFactory()
+    configure_provider(
+        etablissement, code="pluriware", login=pluriware_server.login, password=pluriware_server.password
+    )
+    rows = _released(etablissement, 350)
+    pluriware_server.misbehave(Misbehaviour.SLOW, times=None, delay=0.3)  # each answer takes a while
+
+    outcome = sms_dispatch(etablissement_id=etablissement.pk)
+
+    assert outcome.submitted == 350
+    assert pluriware_server.most_in_flight >= 2  # batches were under way at once
+    assert _sent_numbers(pluriware_server) == Counter({sms.phone: 1 for sms in rows})
+    assert all(len(request.parsed["messages"]) <= 100 for request in pluriware_server.requests)
+    assert not OutboundSms.objects.exclude(state=SmsState.SUBMITTED).exists()
