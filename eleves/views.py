@@ -39,9 +39,7 @@ class FichesIndividuellesView(VieScolaireRequiredMixin, TemplateView):
                 include_left=form.cleaned_data["sortis"],
             )
             page = Paginator(eleves, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(form=form, page=page, query=query.urlencode(), **kwargs)
+        return super().get_context_data(form=form, page=page, **kwargs)
 
 
 class EleveFicheView(VieScolaireRequiredMixin, EtablissementScopedMixin, DetailView):
@@ -118,9 +116,7 @@ class ResponsablesSansSmsView(VieScolaireRequiredMixin, View):
         if request.GET.get("format") == "csv":
             return self.csv_response(rows)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {"form": form, "page": page, "total": len(rows), "query": query.urlencode()}
+        context = {"form": form, "page": page}
         return render(request, "eleves/responsables_sans_sms.html", context)
 
     def csv_response(self, rows):

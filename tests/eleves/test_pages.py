@@ -8,6 +8,7 @@ from eleves.models import ConsentChange, Eleve, Lien, Responsable, SiecleImport
 from eleves.services import siecle_import
 from etablissements.models import AuditEntry
 from tests.factories import DivisionFactory, EleveFactory, LienFactory
+from tests.pagination import page_links
 
 
 @pytest.fixture
@@ -84,6 +85,30 @@ def test_fiches_individuelles_filter_by_classe_and_paginate_in_constant_queries(
     page = response.context["page"]
     assert (page.paginator.count, page.number, len(page.object_list)) == (120, 2, 50)
     assert "Enregistrement(s) 51 à 100, sur 120 trouvé(s)" in response.content.decode()
+
+
+def test_fiches_individuelles_page_links_surround_the_current_page_and_keep_the_search(
+    vie_scolaire_client, etablissement
+):
+    division = DivisionFactory(etablissement=etablissement, code="5B")
+    EleveFactory.create_batch(450, etablissement=etablissement, division=division)  # 9 pages of 50
+
+    response = vie_scolaire_client.get(
+        reverse("eleves:fiches"), {"nom": "eleve", "division": division.pk, "page": 3}
+    )
+
+    assert "Enregistrement(s) 101 à 150, sur 450 trouvé(s)" in response.content.decode()
+    link = f"?nom=eleve&division={division.pk}&page="
+    assert page_links(response) == [
+        f"{link}1",
+        f"{link}2",
+        "[3]",
+        f"{link}4",
+        f"{link}5",
+        "…",
+        f"{link}8",
+        f"{link}9",
+    ]
 
 
 def test_another_schools_classe_is_refused_with_a_message_and_shows_nothing(

@@ -2,12 +2,15 @@
 
 import re
 import time
+from datetime import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from sms.models import OutboundSms, SmsState
-from tests.sms.conftest import configure_provider, queue_sms
+from sms.selectors import school_year_start
+from tests.sms.conftest import bulk_sms, configure_provider, queue_sms
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,6 +29,10 @@ def test_dispatch_from_sms_a_diffuser_then_en_transit_then_delivre_and_the_synth
     settings.SCONET_SIMULATOR_DELIVERY_SECONDS = 3  # this process answers "Mettre à jour"
     configure_provider(etablissement)
     queue_sms(etablissement, 3)
+    last_year = school_year_start(timezone.localdate()) - 1
+    sent_last_year = timezone.make_aware(datetime(last_year, 10, 15, 9))
+    bulk_sms(etablissement, 3, state=SmsState.DELIVERED, submitted_at=sent_last_year)
+    bulk_sms(etablissement, 1, state=SmsState.UNDELIVERED, submitted_at=sent_last_year)
     login("viescolaire")
 
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="SMS à diffuser").click()
@@ -55,5 +62,9 @@ def test_dispatch_from_sms_a_diffuser_then_en_transit_then_delivre_and_the_synth
     total_row = page.get_by_role("row", name=re.compile("Total Annuel"))
     expect(total_row.get_by_role("cell")).to_have_text(["", "Total Annuel", "2", "2"])
     screenshot("synthese-sms")
-    assert OutboundSms.objects.filter(state=SmsState.DELIVERED).count() == 2
+    page.get_by_label("Année scolaire").select_option(label=f"{last_year}-{last_year + 1}")
+    page.get_by_role("button", name="Afficher").click()
+    expect(page.get_by_text(f"Année scolaire du 01/09/{last_year} au 31/08/{last_year + 1}")).to_be_visible()
+    expect(total_row.get_by_role("cell")).to_have_text(["", "Total Annuel", "3", "4"])
+    assert OutboundSms.objects.filter(state=SmsState.DELIVERED, submitted_at__gt=sent_last_year).count() == 2
     assert OutboundSms.objects.filter(state=SmsState.QUEUED).count() == 1

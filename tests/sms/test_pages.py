@@ -12,6 +12,7 @@ from sms.models import OutboundSms, SmsState
 from sms.selectors import sms_tracking_list, sms_waiting_list
 from sms.services.outbox import sms_claim_batch
 from tests import factories
+from tests.pagination import page_links
 from tests.sms.conftest import bulk_sms, page_text, queue_sms
 
 
@@ -41,6 +42,31 @@ def test_sms_a_diffuser_paginates_and_sorts(vie_scolaire_client, etablissement):
     assert "ELEVE00000" not in first
     assert "Enregistrement(s) 41 à 45, sur 45 trouvé(s)" in last
     assert "ELEVE00000" in last
+
+
+@pytest.mark.parametrize(
+    ("url_name", "state", "sort", "number", "layout"),
+    [
+        ("sms_waiting", SmsState.QUEUED, "-destinataire", 3, [1, 2, "[3]", 4, 5, "…", 14, 15]),
+        (
+            "sms_tracking_delivered",
+            SmsState.DELIVERED,
+            "etat",
+            8,
+            [1, 2, "…", 6, 7, "[8]", 9, 10, "…", 14, 15],
+        ),
+    ],
+)
+def test_the_page_links_surround_the_current_page_and_keep_the_sort(
+    vie_scolaire_client, etablissement, url_name, state, sort, number, layout
+):
+    bulk_sms(etablissement, 300, state=state)  # 15 pages of 20
+
+    response = vie_scolaire_client.get(reverse(url_name), {"tri": sort, "page": number})
+
+    first = (number - 1) * 20 + 1
+    assert f"Enregistrement(s) {first} à {first + 19}, sur 300 trouvé(s)" in page_text(response)
+    assert page_links(response) == [f"?tri={sort}&page={n}" if isinstance(n, int) else n for n in layout]
 
 
 @pytest.mark.parametrize(
