@@ -223,7 +223,7 @@ def sms_dispatch(*, etablissement_id: int, now: datetime | None = None) -> Dispa
     if not in_sending_window(provider_settings, now or timezone.now()):
         return DispatchOutcome()  # the sweep comes back once the window opens
     try:
-        provider_build(provider_settings)
+        provider_build(provider_settings)  # the keys can be read: each lane then builds its own
     except (SecretUnreadable, LookupError) as error:
         provider_block(etablissement_id=etablissement_id, message=str(error))
         return DispatchOutcome()
@@ -254,9 +254,11 @@ def _lane(provider_settings: ProviderSettings, stop: threading.Event) -> Dispatc
     """Batch after batch, until nothing is left, a failure says to wait, or another lane stopped."""
     outcome = DispatchOutcome()
     provider = provider_build(provider_settings)  # its own HTTP session
-    while not stop.is_set():
-        if not _send_one_batch(provider_settings, provider, outcome):
-            stop.set()
+    try:
+        while not stop.is_set() and _send_one_batch(provider_settings, provider, outcome):
+            pass
+    finally:
+        stop.set()  # whatever ended this lane (even an error) ends the others after their batch
     return outcome
 
 
@@ -268,16 +270,15 @@ def _lane_in_thread(provider_settings: ProviderSettings, stop: threading.Event) 
 
 
 def sms_reclaim_stale(*, now: datetime | None = None) -> int:
-    """SMS left claimed by a worker that died: given back when their request never left (or the provider
-    takes our reference), otherwise counted en transit and marked in doubt, never re-sent blindly."""
+    """SMS left claimed by a worker that died. The claim marked their request as started, so each may
+    have left: given back only when the provider takes our reference (asking again is then safe),
+    otherwise counted en transit and marked in doubt, never re-sent blindly."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.SCONET_SMS_CLAIM_TIMEOUT)
     stale = outbox.RELEASED & Q(claimed_at__lt=cutoff) & ~Q(claim_token="")
-    rows = list(OutboundSms.objects.filter(stale).values_list("pk", "request_started_at", "provider_code"))
     retry, doubt = [], []
-    for pk, started, provider_code in rows:
-        safe = started is None or _takes_client_reference(provider_code)
-        (retry if safe else doubt).append(pk)
+    for pk, provider_code in OutboundSms.objects.filter(stale).values_list("pk", "provider_code"):
+        (retry if _takes_client_reference(provider_code) else doubt).append(pk)
     given_back = outbox.sms_release_claim(
         ids=retry, where=stale, error_kind="", error_message="Repris après l'arrêt d'un worker"
     )

@@ -97,26 +97,28 @@ def test_one_school_without_provider_never_holds_back_another(etablissement, oth
     assert OutboundSms.objects.filter(etablissement=etablissement, state=SmsState.SENDING).count() == 2
 
 
-def test_the_sweep_gives_back_claims_of_a_dead_worker_whose_request_never_left(etablissement, simulator):
-    never_left, left = _released(etablissement, 2)
+def test_the_sweep_gives_back_a_dead_workers_claims_only_to_a_provider_that_takes_our_reference(
+    etablissement, simulator
+):
+    by_simulator, by_digitalmedia = _released(etablissement, 2)
     long_ago = timezone.now() - timedelta(hours=1)
-    OutboundSms.objects.filter(pk=never_left.pk).update(claim_token="dead", claimed_at=long_ago)
-    OutboundSms.objects.filter(pk=left.pk).update(
-        claim_token="dead",
-        claimed_at=long_ago,
-        request_started_at=long_ago,
-        provider_code="simulator",
-        attempts=1,
-    )
+    for sms, provider_code in ((by_simulator, "simulator"), (by_digitalmedia, "digitalmedia")):
+        OutboundSms.objects.filter(pk=sms.pk).update(
+            claim_token="dead",
+            claimed_at=long_ago,
+            request_started_at=long_ago,
+            provider_code=provider_code,
+            attempts=1,
+        )
 
     assert sms_reclaim_stale() == 2
 
-    never_left.refresh_from_db()
-    left.refresh_from_db()
-    assert (never_left.state, never_left.claim_token) == (SmsState.SENDING, "")
-    assert (left.state, left.in_doubt) == (SmsState.SUBMITTED, True)  # may have been sent: never re-sent
+    by_simulator.refresh_from_db()
+    by_digitalmedia.refresh_from_db()
+    assert (by_simulator.state, by_simulator.in_doubt) == (SmsState.SUBMITTED, True)  # never re-sent
+    assert (by_digitalmedia.state, by_digitalmedia.claim_token) == (SmsState.SENDING, "")
     assert sms_dispatch(etablissement_id=etablissement.pk).submitted == 1
-    assert OutboundSms.objects.get(pk=left.pk).attempts == 1
+    assert OutboundSms.objects.get(pk=by_simulator.pk).attempts == 1
 
 
 def test_a_fresh_claim_is_left_alone_by_the_sweep(etablissement, simulator):
