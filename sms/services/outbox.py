@@ -2,8 +2,9 @@
 
 States only move forward (``ALLOWED_FROM``). Every change is one conditional UPDATE whose WHERE
 clause carries the states it may leave (and, for a worker, its claim token): when two workers race
-for a message, one UPDATE finds the row, the other finds nothing, so no SMS is ever sent twice.
-Each change adds a line to the SMS's history.
+for a message, one UPDATE finds the row, the other finds nothing, so no SMS is ever sent twice (on
+PostgreSQL a worker's claim locks the rows it picks, skipping those another worker holds). Each change
+adds a line to the SMS's history, in the same statement on PostgreSQL.
 
     queued ──Diffuser──▶ sending ──accepted──▶ submitted ──report──▶ delivered | undelivered | invalid
        │                   │  ▲ claim / release         └──72 h without final report──▶ expired
