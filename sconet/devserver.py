@@ -62,6 +62,9 @@ def main() -> int:
     def on_signal(signum, frame):
         raise KeyboardInterrupt
 
+    # Ctrl-C and SIGTERM stop everything, even when the shell that started us ignored SIGINT (a
+    # background job, some CI runners): Python would then leave it ignored.
+    signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     broker = (
         f"broker embarqué ({settings.VAR_DIR / 'broker'})"
