@@ -8,9 +8,10 @@ from django.db import migrations, models
 
 def leave_room_for_claims(apps, schema_editor):
     """PostgreSQL: pages of the outbox keep room, so that a worker's claim (which changes no indexed
-    column) rewrites its rows in place, without touching any index (a HOT update)."""
+    column) rewrites most of its rows in place, without touching any index (a HOT update): about
+    two claims in three with 30 % of each page free, for a table under half as large again."""
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE sms_outboundsms SET (fillfactor = 50)")
+        schema_editor.execute("ALTER TABLE sms_outboundsms SET (fillfactor = 70)")
 
 
 def fill_pages(apps, schema_editor):
