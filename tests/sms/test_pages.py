@@ -31,6 +31,14 @@ def test_sms_a_diffuser_lists_the_waiting_sms_with_the_seed_words(vie_scolaire_c
     assert "Enregistrement(s) 1 à 1, sur 1 trouvé(s)" in page
 
 
+@pytest.mark.parametrize("url_name", ["sms_waiting", "sms_tracking", "sms_tracking_delivered"])
+def test_an_empty_list_says_no_record_was_found(vie_scolaire_client, etablissement, url_name):
+    page = page_text(vie_scolaire_client.get(reverse(url_name)))
+
+    assert "Aucun enregistrement trouvé" in page
+    assert "Enregistrement(s) 0" not in page
+
+
 def test_sms_a_diffuser_paginates_and_sorts(vie_scolaire_client, etablissement):
     bulk_sms(etablissement, 45)
 
