@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import requests
@@ -258,18 +259,12 @@ class HttpProvider(Provider):
             return []
         try:
             response = self._exchange(self.build_send(messages), side_effects=True)
-            return self.parse_send(messages, response)
         except AmbiguousFailure as failure:
             return unknown_results(messages, failure.message_fr)
-        except BadAnswer as error:
-            # The provider got the request and answered something we cannot read: the messages may
-            # have been taken (the caller must not re-send them blindly), and the next batches would
-            # fare no better (a changed API, an address that leads to a web page).
-            raise ProviderError(
-                ProviderErrorKind.BAD_ANSWER,
-                f"Réponse du fournisseur ({self.label}) incomprise : {provider_text(error)}",
-                retryable=False,
-            ) from error
+        # An answer we cannot read is a BAD_ANSWER: the messages may have been taken (the caller must
+        # not re-send them blindly), and the next batches would fare no better (a changed API, an
+        # address that leads to a web page).
+        return self._read(partial(self.parse_send, messages), response)
 
     def fetch_statuses(self, provider_ids: Sequence[str]) -> list[StatusReport]:
         """One request per ``status_batch`` ids."""

@@ -223,14 +223,14 @@ def sms_dispatch(*, etablissement_id: int, now: datetime | None = None) -> Dispa
     if not in_sending_window(provider_settings, now or timezone.now()):
         return DispatchOutcome()  # the sweep comes back once the window opens
     try:
-        provider_build(provider_settings)  # the keys can be read: each lane then builds its own
+        provider = provider_build(provider_settings)
     except (SecretUnreadable, LookupError) as error:
         provider_block(etablissement_id=etablissement_id, message=str(error))
         return DispatchOutcome()
     stop = threading.Event()
     lanes = _lane_count()
     if lanes == 1:
-        return _lane(provider_settings, stop)
+        return _lane(provider_settings, provider, stop)
     with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="sms-lane") as pool:
         outcomes = list(pool.map(_lane_in_thread, [provider_settings] * lanes, [stop] * lanes))
     retries = [outcome.retry_in for outcome in outcomes if outcome.retry_in is not None]
@@ -250,10 +250,9 @@ def _lane_count() -> int:
     return max(1, settings.SCONET_SMS_DISPATCH_LANES)
 
 
-def _lane(provider_settings: ProviderSettings, stop: threading.Event) -> DispatchOutcome:
+def _lane(provider_settings: ProviderSettings, provider: Provider, stop: threading.Event) -> DispatchOutcome:
     """Batch after batch, until nothing is left, a failure says to wait, or another lane stopped."""
     outcome = DispatchOutcome()
-    provider = provider_build(provider_settings)  # its own HTTP session
     try:
         while not stop.is_set() and _send_one_batch(provider_settings, provider, outcome):
             pass
@@ -264,7 +263,7 @@ def _lane(provider_settings: ProviderSettings, stop: threading.Event) -> Dispatc
 
 def _lane_in_thread(provider_settings: ProviderSettings, stop: threading.Event) -> DispatchOutcome:
     try:
-        return _lane(provider_settings, stop)
+        return _lane(provider_settings, provider_build(provider_settings), stop)  # its own HTTP session
     finally:
         connection.close()  # this thread's own connection
 

@@ -50,6 +50,10 @@ RELEASED = Q(state=SmsState.SENDING, released_at__isnull=False)
 WAITING = Q(state=SmsState.QUEUED) | Q(state=SmsState.SENDING, claim_token="", request_started_at=None)
 
 
+# The outbox's primary key column, as raw SQL over the table (quoted the same on both databases).
+_PK_COLUMN = f'"{OutboundSms._meta.db_table}"."id"'
+
+
 class SmsRecipientUnreachable(ValueError):
     """``sms_enqueue`` refuses a responsable who cannot receive SMS (check ``sms_reach`` first)."""
 
@@ -131,8 +135,7 @@ def _transition_now(
 def _pk_in_array(ids: Sequence[int]) -> RawSQL:
     """PostgreSQL: "id = ANY(%s)" with the ids as ONE array parameter (``pk__in`` makes one
     parameter per id, and Django prepares each of them)."""
-    pk_column = f"{connection.ops.quote_name(OutboundSms._meta.db_table)}.{connection.ops.quote_name('id')}"
-    return RawSQL(f"{pk_column} = ANY(%s)", [[int(pk) for pk in ids]], output_field=BooleanField())
+    return RawSQL(f"{_PK_COLUMN} = ANY(%s)", [[int(pk) for pk in ids]], output_field=BooleanField())
 
 
 def _update_with_history(
@@ -152,9 +155,9 @@ def _update_with_history(
         )
     else:
         note_sql, note_params = "%s", [note]
-    sms_table, history_table = OutboundSms._meta.db_table, SmsHistory._meta.db_table
+    history_table = SmsHistory._meta.db_table
     statement = (
-        f'WITH moved AS ({update_sql} RETURNING "{sms_table}"."id") '
+        f"WITH moved AS ({update_sql} RETURNING {_PK_COLUMN}) "
         f'INSERT INTO "{history_table}" (sms_id, at, state, note, raw) '
         f"SELECT moved.id, %s, %s, LEFT({note_sql}, 300), '' FROM moved RETURNING sms_id"
     )
@@ -174,11 +177,10 @@ def _value_by_pk(values: dict[int, str]) -> RawSQL:
     """Each row's own value, read from ONE JSON parameter ``{pk: value}`` inside the same single
     UPDATE (a ``Case`` with one ``When`` per row says the same, but Django takes ~50 ms to build it
     for a batch of 100)."""
-    pk_column = f"{connection.ops.quote_name(OutboundSms._meta.db_table)}.{connection.ops.quote_name('id')}"
     if connection.vendor == "postgresql":
-        sql = _JSON_VALUE_SQL.format(pk=pk_column)
+        sql = _JSON_VALUE_SQL.format(pk=_PK_COLUMN)
     else:  # SQLite's JSON1
-        sql = f"json_extract(%s, '$.\"' || {pk_column} || '\"')"
+        sql = f"json_extract(%s, '$.\"' || {_PK_COLUMN} || '\"')"
     return RawSQL(sql, [_json_by_pk(values)], output_field=CharField())
 
 
