@@ -129,6 +129,9 @@ class OutboundSms(models.Model):
     state_changed_at = models.DateTimeField("date de l'état")
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     released_at = models.DateTimeField("diffusé le", null=True, blank=True)
+    # Who clicked "Diffuser". No database constraint: a release writes this on thousands of rows at
+    # once, and PostgreSQL would check the user again for each of them; the user is the request's own,
+    # and a deletion still nulls it (Django's on_delete).
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -136,6 +139,7 @@ class OutboundSms(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     # The worker's claim: set by one conditional UPDATE, so that only one worker holds a message.
     claim_token = models.CharField(max_length=32, blank=True)
@@ -226,7 +230,13 @@ class OutboundSms(models.Model):
 class SmsHistory(models.Model):
     """Every change of an SMS's state, and every status report received from the provider."""
 
-    sms = models.ForeignKey(OutboundSms, on_delete=models.CASCADE, related_name="history")
+    # No database constraint: history lines are only written by the state machine, in the statement
+    # that moved their SMS (from the ids its UPDATE returned), and PostgreSQL would check each line
+    # against the outbox again, at every commit of every batch. Deleting an SMS still deletes its
+    # history (Django's on_delete).
+    sms = models.ForeignKey(
+        OutboundSms, on_delete=models.CASCADE, related_name="history", db_constraint=False
+    )
     at = models.DateTimeField("date")
     state = models.CharField("état", max_length=12, choices=SmsState.choices)
     note = models.CharField("détail", max_length=300, blank=True)

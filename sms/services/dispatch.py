@@ -154,9 +154,10 @@ def _record_results(token: str, rows: list[ClaimedSms], results, provider: Provi
 
 
 def _send_one_batch(
-    provider_settings: ProviderSettings, provider: Provider, outcome: DispatchOutcome
-) -> bool:
-    """Claims, checks consent, sends and records one batch; False when there is nothing more to do now.
+    provider_settings: ProviderSettings, provider: Provider, outcome: DispatchOutcome, after: int
+) -> int | None:
+    """Claims (among SMS of an id greater than ``after``), checks consent, sends and records one batch.
+    Returns the last id claimed, to go on after it, or None when there is nothing more to do now.
     The claim (which marks the request as started) and the consent check commit together, before the
     request; the answers and the audit line commit together after it."""
     etablissement_id = provider_settings.etablissement_id
@@ -165,10 +166,13 @@ def _send_one_batch(
             etablissement_id=etablissement_id,
             limit=provider.capabilities.max_batch,
             provider_code=provider_settings.provider_code,
+            after=after,
         )
         rows = outbox.sms_cancel_unreachable(token=token, rows=claimed)
+    if not claimed:
+        return None
     if not rows:
-        return bool(claimed)
+        return claimed[-1].pk
     label = provider_label(provider_settings.provider_code)
     messages = [_outgoing(sms, provider) for sms in rows]
     try:
@@ -183,13 +187,13 @@ def _send_one_batch(
         else:
             _permanent_failure(token, rows, etablissement_id, label, error.message_fr)
         logger.warning("SMS batch refused", extra={"provider": label, "kind": str(error.kind)})
-        return False
+        return None
     except Exception:
         # Whatever happened, the request may have left: never re-send blindly.
         logger.exception("SMS batch failed unexpectedly", extra={"provider": label})
         outbox.sms_record_in_doubt(ids=[sms.pk for sms in rows], where=Q(claim_token=token))
         outcome.in_doubt += len(rows)
-        return False
+        return None
     with outbox.answers_transaction():
         batch = _record_results(token, rows, results, provider)
         audit_record(
@@ -205,7 +209,7 @@ def _send_one_batch(
     outcome.submitted += batch.submitted
     outcome.rejected += batch.rejected
     outcome.in_doubt += batch.in_doubt
-    return True
+    return claimed[-1].pk
 
 
 def sms_dispatch(*, etablissement_id: int, now: datetime | None = None) -> DispatchOutcome:
@@ -251,11 +255,13 @@ def _lane_count() -> int:
 
 
 def _lane(provider_settings: ProviderSettings, provider: Provider, stop: threading.Event) -> DispatchOutcome:
-    """Batch after batch, until nothing is left, a failure says to wait, or another lane stopped."""
+    """Batch after batch, in the order of the ids, until nothing is left, a failure says to wait, or
+    another lane stopped. SMS given back for later (a retry) are left to the next dispatch."""
     outcome = DispatchOutcome()
+    last_claimed = 0
     try:
-        while not stop.is_set() and _send_one_batch(provider_settings, provider, outcome):
-            pass
+        while not stop.is_set() and last_claimed is not None:
+            last_claimed = _send_one_batch(provider_settings, provider, outcome, after=last_claimed)
     finally:
         stop.set()  # whatever ended this lane (even an error) ends the others after their batch
     return outcome

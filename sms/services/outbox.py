@@ -380,37 +380,45 @@ _RESPONSABLE_FIELDS = ("accepte_sms", "tel_mobile")
 _SMS_FIELDS = tuple(field for field in ClaimedSms.__dataclass_fields__ if field not in _RESPONSABLE_FIELDS)
 _CLAIMED_COLUMNS = ", ".join(
     [f"sms.{'id' if field == 'pk' else field}" for field in _SMS_FIELDS]
-    + [f"responsable.{field}" for field in _RESPONSABLE_FIELDS]
+    + [
+        f"(SELECT {field} FROM eleves_responsable WHERE eleves_responsable.id = sms.responsable_id)"
+        for field in _RESPONSABLE_FIELDS
+    ]
 )
 
 # PostgreSQL: one statement picks the due rows (skipping those another worker is claiming right now),
-# claims them, counts the attempt, marks the request as started and returns them. The pick locks each
-# row it keeps after checking it is still released and unclaimed, and holds the lock until the commit:
-# no other worker can claim it meanwhile, so a row is never claimed twice. The pick runs once (a CTE:
-# as an IN (subquery) its LIMIT may be applied more than once) and the UPDATE reaches the picked rows
-# by primary key only, whatever the table's statistics say.
+# claims them, counts the attempt, marks the request as started and returns them with the
+# responsable's consent. The pick locks each row it keeps after checking it is still released and
+# unclaimed, and holds the lock until the commit: no other worker can claim it meanwhile, so a row is
+# never claimed twice. The pick runs once (a CTE: as an IN (subquery) its LIMIT may be applied more
+# than once); the UPDATE reaches the picked rows, and the consent its responsable, by primary key only,
+# whatever the tables' statistics say (a bulk import leaves them stale).
 _CLAIM_SQL = f"""
 WITH picked AS MATERIALIZED (
-    SELECT id, responsable_id FROM sms_outboundsms
+    SELECT id FROM sms_outboundsms
     WHERE etablissement_id = %(etablissement_id)s AND state = %(sending)s AND released_at IS NOT NULL
-        AND claim_token = '' AND (not_before IS NULL OR not_before <= %(now)s)
+        AND id > %(after)s AND claim_token = '' AND (not_before IS NULL OR not_before <= %(now)s)
     ORDER BY id LIMIT %(limit)s FOR UPDATE SKIP LOCKED
 )
 UPDATE sms_outboundsms AS sms
 SET claim_token = %(token)s, claimed_at = %(now)s, request_started_at = %(now)s,
     attempts = sms.attempts + 1, provider_code = %(provider_code)s
-FROM picked LEFT JOIN eleves_responsable AS responsable ON responsable.id = picked.responsable_id
+FROM picked
 WHERE sms.id = picked.id
 RETURNING {_CLAIMED_COLUMNS}
 """
 
 
 def sms_claim_batch(
-    *, etablissement_id: int, limit: int, provider_code: str, now: datetime | None = None
+    *, etablissement_id: int, limit: int, provider_code: str, after: int = 0, now: datetime | None = None
 ) -> tuple[str, list[ClaimedSms]]:
     """Claims up to ``limit`` released SMS that are due, with one conditional UPDATE, and marks their
     request as started: from the commit on, a lost answer leaves them in doubt. Returns the claim
-    token and the rows won, in order (another worker's claim makes a row lost to this one)."""
+    token and the rows won, in order (another worker's claim makes a row lost to this one).
+
+    ``after``: only SMS of a greater id. A worker going through a large release passes the last id it
+    claimed, so that each claim starts where the previous one ended instead of walking again past
+    every SMS already claimed (those are still released, until their answer is recorded)."""
     now = now or timezone.now()
     params = {
         "token": uuid.uuid4().hex,
@@ -419,6 +427,7 @@ def sms_claim_batch(
         "sending": SmsState.SENDING.value,
         "limit": limit,
         "provider_code": provider_code,
+        "after": after,
     }
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -430,10 +439,19 @@ def sms_claim_batch(
 
 
 def _claim_portable(
-    *, token: str, now: datetime, etablissement_id: int, sending: str, limit: int, provider_code: str
+    *,
+    token: str,
+    now: datetime,
+    etablissement_id: int,
+    sending: str,
+    limit: int,
+    provider_code: str,
+    after: int,
 ) -> list[ClaimedSms]:
     due = Q(not_before__isnull=True) | Q(not_before__lte=now)
-    claimable = OutboundSms.objects.filter(RELEASED, due, etablissement_id=etablissement_id, claim_token="")
+    claimable = OutboundSms.objects.filter(
+        RELEASED, due, etablissement_id=etablissement_id, claim_token="", pk__gt=after
+    )
     candidates = list(claimable.order_by("pk").values_list("pk", flat=True)[:limit])
     if not candidates:
         return []
