@@ -216,3 +216,17 @@ def test_two_workers_claiming_at_once_never_get_the_same_sms():
     assert not set(won[0]) & set(won[1])
     assert sorted(won[0] + won[1]) == sorted(s.pk for s in queued)
     assert max(batches[0] + batches[1]) <= 7  # a claim never takes more than its limit
+
+
+def test_a_claim_after_an_id_takes_the_next_sms_only_and_leaves_the_earlier_ones(etablissement):
+    queued = queue_sms(etablissement, 6)
+    OutboundSms.objects.update(state=SmsState.SENDING, released_at=timezone.now())
+    ids = sorted(sms.pk for sms in queued)
+
+    _, after_third = sms_claim_batch(
+        etablissement_id=etablissement.pk, limit=2, provider_code="simulator", after=ids[2]
+    )
+    _, from_start = sms_claim_batch(etablissement_id=etablissement.pk, limit=10, provider_code="simulator")
+
+    assert [sms.pk for sms in after_third] == ids[3:5]
+    assert [sms.pk for sms in from_start] == ids[:3] + ids[5:]
