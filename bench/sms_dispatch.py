@@ -51,6 +51,31 @@ def busy_cpu_seconds() -> float:
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_by_process(worker_group: int, server_pid: int) -> dict[str, float]:
+    """The CPU time (user and system, with that of children already gone) spent so far by each side
+    of the end-to-end run (Linux; empty elsewhere): every PostgreSQL process (a closed connection's
+    backend counts in its parent's children time), the worker's process group, the loopback server
+    and this script (which clicks Diffuser)."""
+    sides = dict.fromkeys(("PostgreSQL", "worker", "loopback server", "this script (Diffuser)"), 0.0)
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        pid, group, seconds = int(entry.name), int(fields[2]), sum(map(int, fields[11:15])) / tick
+        if name == "postgres":
+            sides["PostgreSQL"] += seconds
+        elif group == worker_group:
+            sides["worker"] += seconds
+        elif pid == server_pid:
+            sides["loopback server"] += seconds
+        elif pid == os.getpid():
+            sides["this script (Diffuser)"] += seconds
+    return sides
+
+
 def _messages(first: int, count: int):
     from sms.providers.base import OutgoingMessage
 
@@ -90,7 +115,7 @@ def adapter_alone(server: LoopbackProcess) -> float:
     return time.perf_counter() - started
 
 
-def end_to_end(server: LoopbackProcess) -> tuple[float, float, object]:
+def end_to_end(server: LoopbackProcess) -> tuple[float, float, float, float, dict[str, float], object]:
     from django.db import transaction
     from django.db.models import Max, Min
 
@@ -125,6 +150,7 @@ def end_to_end(server: LoopbackProcess) -> tuple[float, float, object]:
     worker = WorkerProcess(queue, log_path, extra_env={"SCONET_PLURIWARE_URL": server.url}).start()
     requests_before = server.ask("requests")
     try:
+        by_process = cpu_by_process(worker.process.pid, server.process.pid)
         started, cpu = time.perf_counter(), busy_cpu_seconds()
         with transaction.atomic():
             sms_release(etablissement=etablissement, user=user, ids=waiting_ids)
@@ -139,11 +165,13 @@ def end_to_end(server: LoopbackProcess) -> tuple[float, float, object]:
                 raise SystemExit(f"Dispatch unfinished after {DISPATCH_TIMEOUT_SECONDS}s; see {log_path}")
             time.sleep(0.02)
         elapsed, cpu = time.perf_counter() - started, busy_cpu_seconds() - cpu
+        after = cpu_by_process(worker.process.pid, server.process.pid)
+        by_process = {side: after[side] - seconds for side, seconds in by_process.items()}
     finally:
         worker.stop()
     window = OutboundSms.objects.aggregate(first_claim=Min("claimed_at"), last_answer=Max("submitted_at"))
     worker_share = (window["last_answer"] - window["first_claim"]).total_seconds()
-    return elapsed, released, worker_share, cpu, etablissement
+    return elapsed, released, worker_share, cpu, by_process, etablissement
 
 
 def _settle(*models) -> None:
@@ -248,7 +276,7 @@ def main() -> None:
         single_floor, single_requests, _ = floor(server, batch_size=1)
         adapter = adapter_alone(server)
         requests_before, messages_before = server.ask("count")
-        e2e, release, worker_share, e2e_cpu, etablissement = end_to_end(server)
+        e2e, release, worker_share, e2e_cpu, e2e_by_process, etablissement = end_to_end(server)
         requests_after, messages_after = server.ask("count")
         e2e_requests, e2e_messages = requests_after - requests_before, messages_after - messages_before
         poll_time, poll_queries, poll_changed, poll_requests = status_poll(server, etablissement)
@@ -286,6 +314,10 @@ def main() -> None:
         f"floor {floor_cpu:.2f} s in {batched_floor:.2f} s "
         f"({floor_cpu / batched_floor:.1f} cores busy), end to end {e2e_cpu:.2f} s in {e2e:.2f} s "
         f"({e2e_cpu / e2e:.1f} cores busy)"
+    )
+    print(
+        "CPU of each side during the end-to-end run: "
+        + ", ".join(f"{side} {seconds:.2f} s" for side, seconds in e2e_by_process.items())
     )
     per_request_ratio = (e2e_requests / e2e) / (floor_requests / batched_floor)
     print(
