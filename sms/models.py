@@ -5,6 +5,7 @@ Rows are only ever changed through ``sms.services`` (the outbox's state machine 
 """
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -69,6 +70,14 @@ class ProviderSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.etablissement} : {self.provider_code or 'aucun'}"
+
+    def in_sending_window(self, at: datetime) -> bool:
+        """Whether SMS may leave at ``at`` (the optional sending hours, possibly across midnight)."""
+        start, end = self.window_start, self.window_end
+        if start is None or end is None:
+            return True
+        local = timezone.localtime(at).time()
+        return start <= local < end if start < end else (local >= start or local < end)
 
 
 class ProviderSettingsChange(models.Model):
@@ -217,14 +226,23 @@ class OutboundSms(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"SMS {self.pk} à {self.recipient_label} ({self.get_state_display()})"
+        return f"SMS {self.pk} à {self.recipient_label} ({self.status_display})"
+
+    @property
+    def status_display(self) -> str:
+        """The state as the staff read it. "En cours d'envoi" means that a worker holds the SMS and
+        its request may be under way (providers.md); a released SMS that no worker holds yet (outside
+        the sending hours, awaiting a retry, while sending is suspended) is "en attente d'envoi"."""
+        if self.state == SmsState.SENDING and not self.claim_token:
+            return "en attente d'envoi"
+        return self.get_state_display()
 
     @property
     def state_label(self) -> str:
         """ "Msg 11188 - en transit - 15/02/2008 à 14:40", as SCONET's Etat de diffusion."""
         at = timezone.localtime(self.state_changed_at)
         number = f"Msg {self.provider_id} - " if self.provider_id else ""
-        return f"{number}{self.get_state_display()} - {at:%d/%m/%Y} à {at:%H:%M}"
+        return f"{number}{self.status_display} - {at:%d/%m/%Y} à {at:%H:%M}"
 
 
 class SmsHistory(models.Model):

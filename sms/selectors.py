@@ -96,6 +96,7 @@ LIST_FIELDS = (
     "error_message",
     "in_doubt",
     "resent_as_id",
+    "claim_token",  # "en cours d'envoi" or "en attente d'envoi"
 )
 
 

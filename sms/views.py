@@ -63,9 +63,9 @@ class SmsListMixin(VieScolaireRequiredMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sort"] = self.sort
-        context["provider_settings"] = selectors.provider_settings_for(
-            etablissement=self.request.etablissement
-        )
+        provider_settings = selectors.provider_settings_for(etablissement=self.request.etablissement)
+        context["provider_settings"] = provider_settings
+        context["outside_sending_window"] = not provider_settings.in_sending_window(timezone.now())
         return context
 
 

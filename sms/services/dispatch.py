@@ -38,14 +38,6 @@ class DispatchOutcome:
     retry_in: float | None = None  # seconds: call again then (a transient failure)
 
 
-def in_sending_window(provider_settings: ProviderSettings, now: datetime) -> bool:
-    start, end = provider_settings.window_start, provider_settings.window_end
-    if start is None or end is None:
-        return True
-    local = timezone.localtime(now).time()
-    return start <= local < end if start < end else (local >= start or local < end)
-
-
 def retry_delay(attempts: int, retry_after: float | None = None) -> float:
     """Exponential backoff with jitter, never beyond SCONET_SMS_RETRY_MAX_DELAY (which stays well under
     the broker's visibility timeout)."""
@@ -224,7 +216,7 @@ def sms_dispatch(*, etablissement_id: int, now: datetime | None = None) -> Dispa
     )
     if provider_settings is None or not provider_settings.provider_code or provider_settings.sending_blocked:
         return DispatchOutcome()
-    if not in_sending_window(provider_settings, now or timezone.now()):
+    if not provider_settings.in_sending_window(now or timezone.now()):
         return DispatchOutcome()  # the sweep comes back once the window opens
     try:
         provider = provider_build(provider_settings)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from eleves.models import Responsable
 from sms.models import OutboundSms, ProviderSettings, SmsState
 from sms.services import sms_dispatch, sms_poll_statuses, sms_release, sms_sweep
-from sms.services.dispatch import in_sending_window, retry_delay, sms_reclaim_stale
+from sms.services.dispatch import retry_delay, sms_reclaim_stale
 from tests.sms.conftest import configure_provider, queue_sms
 
 
@@ -77,9 +77,9 @@ def test_sending_window_across_midnight(simulator):
     simulator.window_start, simulator.window_end = time(22, 0), time(6, 0)
     at = lambda h, m: timezone.make_aware(timezone.datetime(2025, 3, 3, h, m))  # noqa: E731
 
-    assert in_sending_window(simulator, at(23, 0))
-    assert in_sending_window(simulator, at(5, 59))
-    assert not in_sending_window(simulator, at(12, 0))
+    assert simulator.in_sending_window(at(23, 0))
+    assert simulator.in_sending_window(at(5, 59))
+    assert not simulator.in_sending_window(at(12, 0))
 
 
 def test_one_school_without_provider_never_holds_back_another(etablissement, other_etablissement, simulator):

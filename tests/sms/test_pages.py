@@ -323,3 +323,33 @@ def test_a_user_without_role_cannot_dispatch_or_refresh(client, etablissement, s
     assert client.post(reverse("sms_waiting"), {"sms": [sms.pk], "action": "diffuser"}).status_code == 403
     assert client.post(reverse("sms_refresh"), {"sms": [sms.pk]}).status_code == 403
     assert OutboundSms.objects.get(pk=sms.pk).state == SmsState.QUEUED
+
+
+def test_suivi_tells_sms_waiting_for_the_sending_hours_from_those_a_worker_is_sending(
+    vie_scolaire_client, etablissement, simulator, vie_scolaire_user
+):
+    now = timezone.localtime()
+    opens, closes = (now + timedelta(hours=1)).time(), (now + timedelta(hours=2)).time()
+    simulator.window_start, simulator.window_end = opens, closes
+    simulator.save()
+    held, waiting = queue_sms(etablissement, 2)
+    services.sms_release(etablissement=etablissement, user=vie_scolaire_user, ids=[held.pk, waiting.pk])
+    sms_claim_batch(etablissement_id=etablissement.pk, limit=1, provider_code="simulator")
+
+    page = page_text(vie_scolaire_client.get(reverse("sms_tracking")))
+
+    assert page.count("en cours d'envoi") == 1  # the one a worker holds
+    assert "en attente d'envoi -" in page
+    assert f"Hors de la plage d'envoi des SMS (de {opens:%H:%M} à {closes:%H:%M})" in page
+    assert f"partiront à {opens:%H:%M}" in page
+
+
+def test_within_the_sending_hours_no_notice_is_shown(vie_scolaire_client, etablissement, simulator):
+    now = timezone.localtime()
+    simulator.window_start, simulator.window_end = (
+        (now - timedelta(hours=1)).time(),
+        (now + timedelta(hours=1)).time(),
+    )
+    simulator.save()
+
+    assert "Hors de la plage d'envoi" not in page_text(vie_scolaire_client.get(reverse("sms_waiting")))
