@@ -35,7 +35,8 @@ class SmsHistoryInline(admin.TabularInline):
 
 @admin.register(OutboundSms)
 class OutboundSmsAdmin(admin.ModelAdmin):
-    """For looking only: states change through sms.services, never by hand."""
+    """For looking only: states change through sms.services, never by hand, and an SMS is the
+    school's record of what its families were sent: it is never deleted by hand either."""
 
     list_display = ("pk", "etablissement", "eleve_label", "recipient_label", "state", "state_changed_at")
     list_filter = ("state", "etablissement")
@@ -47,4 +48,7 @@ class OutboundSmsAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

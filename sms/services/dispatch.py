@@ -145,13 +145,17 @@ def _record_results(token: str, rows: list[ClaimedSms], results, provider: Provi
     return DispatchOutcome(submitted=len(accepted), rejected=len(rejected), in_doubt=len(in_doubt))
 
 
+NOTHING_CLAIMED = 0  # SMS ids start at 1
+
+
 def _send_one_batch(
     provider_settings: ProviderSettings, provider: Provider, outcome: DispatchOutcome, after: int
 ) -> int | None:
     """Claims (among SMS of an id greater than ``after``), checks consent, sends and records one batch.
-    Returns the last id claimed, to go on after it, or None when there is nothing more to do now.
-    The claim (which marks the request as started) and the consent check commit together, before the
-    request; the answers and the audit line commit together after it."""
+    Returns the last id claimed, to go on after it; NOTHING_CLAIMED; or None when a failure says to
+    wait (a retry later, or sending suspended). The claim (which marks the request as started) and
+    the consent check commit together, before the request; the answers and the audit line commit
+    together after it."""
     etablissement_id = provider_settings.etablissement_id
     with transaction.atomic():
         token, claimed = outbox.sms_claim_batch(
@@ -162,7 +166,7 @@ def _send_one_batch(
         )
         rows = outbox.sms_cancel_unreachable(token=token, rows=claimed)
     if not claimed:
-        return None
+        return NOTHING_CLAIMED
     if not rows:
         return claimed[-1].pk
     label = provider_label(provider_settings.provider_code)
@@ -248,12 +252,16 @@ def _lane_count() -> int:
 
 def _lane(provider_settings: ProviderSettings, provider: Provider, stop: threading.Event) -> DispatchOutcome:
     """Batch after batch, in the order of the ids, until nothing is left, a failure says to wait, or
-    another lane stopped. SMS given back for later (a retry) are left to the next dispatch."""
-    outcome = DispatchOutcome()
-    last_claimed = 0
+    another lane stopped. Each claim starts after the lane's previous one; when nothing is left after
+    it, the lane looks once more from the start, for SMS that became claimable behind it (released by
+    another "Diffuser" meanwhile, or held by another transaction when the lane went past them)."""
+    outcome, cursor = DispatchOutcome(), NOTHING_CLAIMED
     try:
-        while not stop.is_set() and last_claimed is not None:
-            last_claimed = _send_one_batch(provider_settings, provider, outcome, after=last_claimed)
+        while not stop.is_set():
+            last_claimed = _send_one_batch(provider_settings, provider, outcome, after=cursor)
+            if last_claimed is None or last_claimed == cursor == NOTHING_CLAIMED:
+                break
+            cursor = last_claimed
     finally:
         stop.set()  # whatever ended this lane (even an error) ends the others after their batch
     return outcome

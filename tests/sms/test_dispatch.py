@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from eleves.models import Responsable
 from sms.models import OutboundSms, ProviderSettings, SmsState
+from sms.providers.simulator import SimulatorProvider
 from sms.services import sms_dispatch, sms_poll_statuses, sms_release, sms_sweep
 from sms.services.dispatch import retry_delay, sms_reclaim_stale
 from tests.sms.conftest import configure_provider, queue_sms
@@ -33,6 +34,22 @@ def test_released_sms_are_sent_in_batches_and_go_en_transit(etablissement, simul
     sms = OutboundSms.objects.first()
     assert (sms.attempts, sms.provider_code) == (1, "simulator")
     assert list(sms.history.values_list("state", flat=True)) == ["queued", "sending", "submitted"]
+
+
+def test_sms_released_behind_a_running_dispatch_are_sent_by_it(etablissement, simulator, monkeypatch):
+    earlier = queue_sms(etablissement, 30)  # lower ids, released while the dispatch runs
+    _released(etablissement, 200)
+    send_batch = SimulatorProvider.send_batch
+
+    def colleague_diffuses_meanwhile(provider, messages):
+        if OutboundSms.objects.filter(pk=earlier[0].pk, state=SmsState.QUEUED).exists():
+            sms_release(etablissement=etablissement, user=None, ids=[sms.pk for sms in earlier])
+        return send_batch(provider, messages)
+
+    monkeypatch.setattr(SimulatorProvider, "send_batch", colleague_diffuses_meanwhile)
+
+    assert sms_dispatch(etablissement_id=etablissement.pk).submitted == 230
+    assert not OutboundSms.objects.exclude(state=SmsState.SUBMITTED).exists()
 
 
 def test_waiting_sms_are_never_sent_before_diffuser(etablissement, simulator):
