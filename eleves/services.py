@@ -7,7 +7,7 @@ from etablissements.models import Etablissement, validate_uai
 from etablissements.services import audit_record
 
 from .models import ConsentChange, Division, GroupeDivisions, Lien, Responsable, SiecleImport
-from .phones import phone_mask
+from .phones import is_foreign, phone_mask
 from .siecle.importer import SiecleImporter, yes_no
 from .siecle.reader import SiecleExport, SiecleFileError, siecle_read
 
@@ -67,6 +67,27 @@ def responsable_update(*, lien: Lien, user, responsable_values: dict, lien_value
     for name, value in lien_values.items():
         setattr(lien, name, value)
     lien.save()
+    _consent_changes_record(responsable, user, changes)
+    return responsable
+
+
+@transaction.atomic
+def responsable_mobile_correct(*, responsable: Responsable, user, tel_mobile: str) -> bool:
+    """A staff member corrected the mobile number (to send again an SMS the old one could not take):
+    the responsable's record takes it, for the next SMS too, and the consent history keeps the change.
+    ``tel_mobile`` is a checked mobile number (E.164). Returns whether anything changed."""
+    responsable = Responsable.objects.select_for_update().get(pk=responsable.pk)
+    old = responsable.tel_mobile
+    if old == tel_mobile:
+        return False
+    responsable.tel_mobile, responsable.tel_mobile_etranger = tel_mobile, is_foreign(tel_mobile)
+    responsable.save(update_fields=["tel_mobile", "tel_mobile_etranger"])
+    _consent_changes_record(responsable, user, [(ConsentChange.Field.TEL_MOBILE, old, tel_mobile)])
+    return True
+
+
+def _consent_changes_record(responsable: Responsable, user, changes) -> None:
+    """The consent history and the journal of changes typed by a staff member, the number masked."""
     for field_name, old, new in changes:
         ConsentChange.objects.create(
             responsable=responsable,
@@ -88,7 +109,6 @@ def responsable_update(*, lien: Lien, user, responsable_values: dict, lien_value
             f"« {masked[0] or 'vide'} » → « {masked[1] or 'vide'} »",
             details={"responsable_id": responsable.pk, "field": field_name.value},
         )
-    return responsable
 
 
 def siecle_import(*, etablissement: Etablissement, files: list[tuple[str, bytes]], user) -> SiecleImport:

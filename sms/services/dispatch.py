@@ -164,7 +164,7 @@ def _send_one_batch(
             provider_code=provider_settings.provider_code,
             after=after,
         )
-        rows = outbox.sms_cancel_unreachable(token=token, rows=claimed)
+        rows = outbox.sms_recheck_recipients(token=token, rows=claimed)
     if not claimed:
         return NOTHING_CLAIMED
     if not rows:

@@ -15,7 +15,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -25,6 +25,7 @@ from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from eleves.models import Eleve, Responsable
+from eleves.services import responsable_mobile_correct
 from eleves.sms_reach import sms_consent, sms_reach
 from etablissements.services import audit_record
 from sms.encoding import analyse
@@ -325,11 +326,15 @@ def sms_resend(*, etablissement, user, sms: OutboundSms, phone: str) -> Outbound
         return sms.resent_as
     if sms.responsable is not None and not sms.responsable.accepte_sms:
         raise SmsRecipientUnreachable(sms.responsable, "n'accepte pas les SMS")
+    if sms.responsable is not None:
+        # Corrected for the responsable, not for this SMS only: the next SMS goes there too, and
+        # the dispatch sends to the responsable's mobile as it is then.
+        responsable_mobile_correct(responsable=sms.responsable, user=user, tel_mobile=phone)
     draft = SmsDraft(
         dedup_key=f"sms.renvoi:{sms.reference}",
         event_key=sms.event_key,
         eleve=sms.eleve,
-        responsable=None,  # the number was corrected by hand for this SMS: sms_reach is not asked
+        responsable=None,  # the responsable is set below: sms_reach would refuse the old number
         phone=phone,
         recipient_label=sms.recipient_label,
         text=sms.text,
@@ -468,15 +473,20 @@ def _claim_portable(
     return [ClaimedSms(*row) for row in claimed]
 
 
-def sms_cancel_unreachable(*, token: str, rows: Sequence[ClaimedSms]) -> list[ClaimedSms]:
-    """Consent is asked again at dispatch: a responsable who withdrew it (or lost their mobile) is sent
-    nothing; the SMS becomes annulé with the reason. Returns the rows still to send."""
-    refused = {}
+def sms_recheck_recipients(*, token: str, rows: Sequence[ClaimedSms]) -> list[ClaimedSms]:
+    """The responsable is asked again at dispatch. One who withdrew consent (or lost their mobile) is
+    sent nothing: the SMS becomes annulé with the reason. One whose mobile changed since the SMS was
+    queued gets it at the new number, which the SMS records (the old one may be given up, even be a
+    stranger's now). Returns the rows to send, with the number to send to."""
+    refused, moved = {}, {}
     for sms in rows:
-        if sms.responsable_id is not None:
-            reach = sms_consent(accepte_sms=sms.accepte_sms, tel_mobile=sms.tel_mobile)
-            if not reach.can_receive:
-                refused[sms.pk] = f"Annulé à l'envoi : le responsable {reach.reason}"
+        if sms.responsable_id is None:
+            continue
+        reach = sms_consent(accepte_sms=sms.accepte_sms, tel_mobile=sms.tel_mobile)
+        if not reach.can_receive:
+            refused[sms.pk] = f"Annulé à l'envoi : le responsable {reach.reason}"
+        elif sms.tel_mobile != sms.phone:
+            moved[sms.pk] = sms.tel_mobile
     if refused:
         _transition(
             list(refused),
@@ -489,7 +499,23 @@ def sms_cancel_unreachable(*, token: str, rows: Sequence[ClaimedSms]) -> list[Cl
             attempts=F("attempts") - 1,
             request_started_at=None,
         )
-    return [sms for sms in rows if sms.pk not in refused]
+    if moved:
+        _follow_changed_mobiles(token, moved)
+    return [replace(sms, phone=moved.get(sms.pk, sms.phone)) for sms in rows if sms.pk not in refused]
+
+
+def _follow_changed_mobiles(token: str, phones: dict[int, str]) -> None:
+    OutboundSms.objects.filter(pk__in=list(phones), claim_token=token).update(phone=_value_by_pk(phones))
+    now = timezone.now()
+    SmsHistory.objects.bulk_create(
+        SmsHistory(
+            sms_id=pk,
+            at=now,
+            state=SmsState.SENDING,
+            note=f"Numéro du responsable modifié depuis la mise en attente : envoyé au {_masked(phone)}",
+        )
+        for pk, phone in phones.items()
+    )
 
 
 @contextmanager

@@ -52,6 +52,29 @@ def test_sms_released_behind_a_running_dispatch_are_sent_by_it(etablissement, si
     assert not OutboundSms.objects.exclude(state=SmsState.SUBMITTED).exists()
 
 
+def test_a_responsable_whose_mobile_changed_since_queueing_gets_it_at_the_new_number(
+    etablissement, simulator, monkeypatch
+):
+    unchanged, moved = _released(etablissement, 2)
+    Responsable.objects.filter(pk=moved.responsable_id).update(tel_mobile="+33611223344")
+    sent_to = []
+    send_batch = SimulatorProvider.send_batch
+
+    def recording(provider, messages):
+        sent_to.extend(message.to for message in messages)
+        return send_batch(provider, messages)
+
+    monkeypatch.setattr(SimulatorProvider, "send_batch", recording)
+
+    assert sms_dispatch(etablissement_id=etablissement.pk).submitted == 2
+
+    moved.refresh_from_db()
+    assert sorted(sent_to) == sorted([unchanged.phone, "+33611223344"])
+    assert (moved.state, moved.phone) == (SmsState.SUBMITTED, "+33611223344")
+    assert moved.history.filter(note__startswith="Numéro du responsable modifié").exists()
+    assert OutboundSms.objects.get(pk=unchanged.pk).phone == unchanged.phone
+
+
 def test_waiting_sms_are_never_sent_before_diffuser(etablissement, simulator):
     queue_sms(etablissement, 3)
 
