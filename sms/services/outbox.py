@@ -19,12 +19,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, CharField, F, Q
+from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef, Q, When
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
-from eleves.models import Eleve, Responsable
+from eleves.models import Eleve, Lien, Responsable
 from eleves.services import responsable_mobile_correct
 from eleves.sms_reach import sms_consent, sms_reach
 from etablissements.services import audit_record
@@ -376,18 +376,26 @@ class ClaimedSms:
     service_code: str
     attempts: int  # counting the attempt this claim starts
     responsable_id: int | None
-    # The responsable's consent and mobile as they are at the claim (asked again at dispatch).
+    # The responsable as they are at the claim (asked again at dispatch): consent, mobile, and
+    # whether they are still a responsable of the pupil (None when the SMS names no pupil).
     accepte_sms: bool | None
     tel_mobile: str | None
+    still_linked: bool | None
 
 
 _RESPONSABLE_FIELDS = ("accepte_sms", "tel_mobile")
-_SMS_FIELDS = tuple(field for field in ClaimedSms.__dataclass_fields__ if field not in _RESPONSABLE_FIELDS)
+_SMS_FIELDS = tuple(
+    field for field in ClaimedSms.__dataclass_fields__ if field not in (*_RESPONSABLE_FIELDS, "still_linked")
+)
 _CLAIMED_COLUMNS = ", ".join(
     [f"sms.{'id' if field == 'pk' else field}" for field in _SMS_FIELDS]
     + [
         f"(SELECT {field} FROM eleves_responsable WHERE eleves_responsable.id = sms.responsable_id)"
         for field in _RESPONSABLE_FIELDS
+    ]
+    + [
+        "CASE WHEN sms.eleve_id IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM eleves_lien WHERE "
+        "eleves_lien.eleve_id = sms.eleve_id AND eleves_lien.responsable_id = sms.responsable_id) END"
     ]
 )
 
@@ -467,15 +475,28 @@ def _claim_portable(
         attempts=F("attempts") + 1,
         provider_code=provider_code,
     )
-    claimed = OutboundSms.objects.filter(claim_token=token, state=sending).values_list(
-        *_SMS_FIELDS, *(f"responsable__{field}" for field in _RESPONSABLE_FIELDS)
+    linked = Lien.objects.filter(eleve_id=OuterRef("eleve_id"), responsable_id=OuterRef("responsable_id"))
+    claimed = (
+        OutboundSms.objects.filter(claim_token=token, state=sending)
+        .annotate(
+            still_linked=Case(
+                When(eleve_id__isnull=True, then=None), default=Exists(linked), output_field=BooleanField()
+            )
+        )
+        .values_list(
+            *_SMS_FIELDS, *(f"responsable__{field}" for field in _RESPONSABLE_FIELDS), "still_linked"
+        )
     )
     return [ClaimedSms(*row) for row in claimed]
 
 
+NO_LONGER_LINKED = "n'est plus rattaché à l'élève"
+
+
 def sms_recheck_recipients(*, token: str, rows: Sequence[ClaimedSms]) -> list[ClaimedSms]:
-    """The responsable is asked again at dispatch. One who withdrew consent (or lost their mobile) is
-    sent nothing: the SMS becomes annulé with the reason. One whose mobile changed since the SMS was
+    """The responsable is asked again at dispatch. One who withdrew consent (or lost their mobile), or
+    is no longer a responsable of the pupil (a SIECLE import removed the link), is sent nothing: the
+    SMS becomes annulé with the reason. One whose mobile changed since the SMS was
     queued gets it at the new number, which the SMS records (the old one may be given up, even be a
     stranger's now). Returns the rows to send, with the number to send to."""
     refused, moved = {}, {}
@@ -483,7 +504,9 @@ def sms_recheck_recipients(*, token: str, rows: Sequence[ClaimedSms]) -> list[Cl
         if sms.responsable_id is None:
             continue
         reach = sms_consent(accepte_sms=sms.accepte_sms, tel_mobile=sms.tel_mobile)
-        if not reach.can_receive:
+        if sms.still_linked is False:
+            refused[sms.pk] = f"Annulé à l'envoi : le responsable {NO_LONGER_LINKED}"
+        elif not reach.can_receive:
             refused[sms.pk] = f"Annulé à l'envoi : le responsable {reach.reason}"
         elif sms.tel_mobile != sms.phone:
             moved[sms.pk] = sms.tel_mobile

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from eleves.models import Responsable
+from eleves.models import Lien, Responsable
 from sms.models import OutboundSms, ProviderSettings, SmsState
 from sms.providers.simulator import SimulatorProvider
 from sms.services import sms_dispatch, sms_poll_statuses, sms_release, sms_sweep
@@ -50,6 +50,20 @@ def test_sms_released_behind_a_running_dispatch_are_sent_by_it(etablissement, si
 
     assert sms_dispatch(etablissement_id=etablissement.pk).submitted == 230
     assert not OutboundSms.objects.exclude(state=SmsState.SUBMITTED).exists()
+
+
+def test_a_responsable_no_longer_linked_to_the_pupil_is_sent_nothing(etablissement, simulator):
+    kept, unlinked = _released(etablissement, 2)
+    Lien.objects.filter(eleve_id=unlinked.eleve_id, responsable_id=unlinked.responsable_id).delete()
+
+    assert sms_dispatch(etablissement_id=etablissement.pk).submitted == 1
+
+    unlinked.refresh_from_db()
+    assert (unlinked.state, unlinked.error_message) == (
+        SmsState.CANCELLED,
+        "Annulé à l'envoi : le responsable n'est plus rattaché à l'élève",
+    )
+    assert OutboundSms.objects.get(pk=kept.pk).state == SmsState.SUBMITTED
 
 
 def test_a_responsable_whose_mobile_changed_since_queueing_gets_it_at_the_new_number(
