@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from eleves.models import Eleve, Responsable
+from eleves.sms_reach import SmsReach, sms_consent
 from etablissements.models import Etablissement
 
 
@@ -249,6 +250,13 @@ class OutboundSms(models.Model):
     @property
     def can_be_resent(self) -> bool:
         return self.state in RESENDABLE_STATES and self.resent is None
+
+    @property
+    def recipient_consent(self) -> SmsReach:
+        """Whether the responsable can still receive it, as the dispatch will ask."""
+        if self.responsable is None:
+            return SmsReach(True)
+        return sms_consent(accepte_sms=self.responsable.accepte_sms, tel_mobile=self.responsable.tel_mobile)
 
     @property
     def status_display(self) -> str:

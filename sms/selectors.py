@@ -119,9 +119,12 @@ def _sorted(queryset: QuerySet, sort: str, default: tuple[str, ...]) -> QuerySet
 
 
 def sms_waiting_list(*, etablissement, sort: str = "") -> QuerySet[OutboundSms]:
-    """SMS à diffuser: the SMS "en attente de diffusion"."""
-    queryset = OutboundSms.objects.filter(etablissement=etablissement, state=SmsState.QUEUED).only(
-        *LIST_FIELDS
+    """SMS à diffuser: the SMS "en attente de diffusion", with their responsable's consent as it is now
+    (one who withdrew it since is shown: the dispatch would cancel the SMS)."""
+    queryset = (
+        OutboundSms.objects.filter(etablissement=etablissement, state=SmsState.QUEUED)
+        .select_related("responsable")
+        .only(*LIST_FIELDS, "responsable__accepte_sms", "responsable__tel_mobile")
     )
     return _sorted(queryset, sort, ("created_at", "pk"))
 

@@ -508,7 +508,7 @@ def sms_recheck_recipients(*, token: str, rows: Sequence[ClaimedSms]) -> list[Cl
         if sms.still_linked is False:
             refused[sms.pk] = f"Annulé à l'envoi : le responsable {NO_LONGER_LINKED}"
         elif not reach.can_receive:
-            refused[sms.pk] = f"Annulé à l'envoi : le responsable {reach.reason}"
+            refused[sms.pk] = f"Annulé à l'envoi, le responsable ne peut plus le recevoir : {reach.reason}"
         elif sms.tel_mobile != sms.phone:
             moved[sms.pk] = sms.tel_mobile
     if refused:

@@ -109,7 +109,7 @@ def test_a_responsable_who_withdrew_consent_is_sent_nothing(etablissement, simul
 
     withdrawn.refresh_from_db()
     assert withdrawn.state == SmsState.CANCELLED
-    assert withdrawn.error_message == f"Annulé à l'envoi : le responsable {reason}"
+    assert withdrawn.error_message == f"Annulé à l'envoi, le responsable ne peut plus le recevoir : {reason}"
     assert withdrawn.provider_id == ""
     assert withdrawn.attempts == 0
     assert OutboundSms.objects.get(pk=kept.pk).state == SmsState.SUBMITTED

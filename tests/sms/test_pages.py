@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from eleves.models import Responsable
 from sms import services
 from sms.models import OutboundSms, SmsState
 from sms.selectors import sms_tracking_list, sms_waiting_list
@@ -432,3 +433,13 @@ def test_diffuser_outside_the_sending_hours_says_when_the_sms_will_leave(
     assert timezone.localtime(when).time() == simulator.window_start
     assert "1 SMS diffusé(s) hors de la plage d'envoi : ils partiront le " in page
     assert f"à {opens:%H:%M}" in page
+
+
+def test_sms_a_diffuser_warns_of_a_responsable_who_withdrew_consent_since(vie_scolaire_client, etablissement):
+    kept, withdrawn = queue_sms(etablissement, 2)
+    Responsable.objects.filter(pk=withdrawn.responsable_id).update(accepte_sms=False)
+
+    page = page_text(vie_scolaire_client.get(reverse("sms_waiting")))
+
+    assert page.count("ce SMS sera annulé à la diffusion") == 1
+    assert "SMS impossible : n'accepte pas les SMS (changé depuis la mise en attente)" in page
