@@ -11,7 +11,16 @@ from eleves.models import GroupeDivisions
 from eleves.services import groupe_divisions_save
 
 from .. import rendering
-from ..models import Action, Couleur, Horaire, Justificatif, ModeleDocument, Motif, Traitement
+from ..models import (
+    DELAI_ALERTE_MAX_JOURS,
+    Action,
+    Couleur,
+    Horaire,
+    Justificatif,
+    ModeleDocument,
+    Motif,
+    Traitement,
+)
 
 ALPHANUMERIC_SENDER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")
 EMETTEUR_HELP = (
@@ -141,6 +150,7 @@ class ActionForm(ParametrageForm):
         if not self.instance.pk:
             self.initial.setdefault("emetteur", etablissement.telephone)
         self.fields["delai_alerte_jours"].required = True
+        self.fields["delai_alerte_jours"].widget.attrs["max"] = DELAI_ALERTE_MAX_JOURS
 
     def clean_emetteur(self):
         return normalise_emetteur(self.cleaned_data["emetteur"])

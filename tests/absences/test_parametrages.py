@@ -194,3 +194,44 @@ def test_a_groupe_de_divisions_takes_only_this_schools_divisions(
     groupe = GroupeDivisions.objects.get(etablissement=etablissement)
     assert list(groupe.divisions.all()) == [mine]
     assert "3A" in habilitee_client.get(reverse("parametrages_groupes-de-divisions_list")).content.decode()
+
+
+@pytest.mark.parametrize("delai", ["99999999999999", "366"])
+def test_a_delai_beyond_a_year_is_refused_in_french(habilitee_client, etablissement, sms_action, delai):
+    response = habilitee_client.post(
+        reverse("parametrages_actions_add"),
+        {**_action_form(sms_action, "COLLEGE VH"), "delai_alerte_jours": delai},
+    )
+
+    assert response.status_code == 200
+    assert "Le délai de réponse est de 0 à 365 jours." in response.content.decode()
+    assert not Action.objects.filter(etablissement=etablissement, libelle_court="SMS2").exists()
+
+
+def test_a_delai_of_a_year_is_accepted_and_the_field_says_its_bounds(
+    habilitee_client, etablissement, sms_action
+):
+    html = habilitee_client.get(reverse("parametrages_actions_add")).content.decode()
+    assert 'min="0" max="365"' in html
+
+    response = habilitee_client.post(
+        reverse("parametrages_actions_add"),
+        {**_action_form(sms_action, "COLLEGE VH"), "delai_alerte_jours": "365"},
+    )
+
+    assert response.status_code == 302
+    assert Action.objects.get(etablissement=etablissement, libelle_court="SMS2").delai_alerte_jours == 365
+
+
+def test_the_migration_brings_a_delai_beyond_a_year_down_to_a_year(sms_action):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("absences.migrations.0002_action_delai_alerte_at_most_365")
+    Action.objects.filter(pk=sms_action.pk).update(delai_alerte_jours=32767)
+
+    migration.clamp_delais(apps, None)
+
+    sms_action.refresh_from_db()
+    assert sms_action.delai_alerte_jours == 365
