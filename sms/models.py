@@ -5,7 +5,7 @@ Rows are only ever changed through ``sms.services`` (the outbox's state machine 
 """
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -38,6 +38,9 @@ FINAL_STATES = (
     SmsState.FAILED,
     SmsState.CANCELLED,
 )
+
+# An SMS that did not reach its family for a reason a corrected number may cure: sent again, as a new SMS.
+RESENDABLE_STATES = (SmsState.INVALID, SmsState.UNDELIVERED, SmsState.FAILED, SmsState.EXPIRED)
 
 
 def new_reference() -> str:
@@ -78,6 +81,14 @@ class ProviderSettings(models.Model):
             return True
         local = timezone.localtime(at).time()
         return start <= local < end if start < end else (local >= start or local < end)
+
+    def sending_resumes_at(self, at: datetime) -> datetime | None:
+        """When SMS held back by the sending hours at ``at`` leave (the next opening); None within them."""
+        if self.in_sending_window(at):
+            return None
+        local = timezone.localtime(at)
+        opening = datetime.combine(local.date(), self.window_start, tzinfo=local.tzinfo)
+        return opening if opening > local else opening + timedelta(days=1)
 
 
 class ProviderSettingsChange(models.Model):
@@ -227,6 +238,17 @@ class OutboundSms(models.Model):
 
     def __str__(self) -> str:
         return f"SMS {self.pk} à {self.recipient_label} ({self.status_display})"
+
+    @property
+    def resent(self) -> "OutboundSms | None":
+        """The new SMS this one was sent again as, unless that one was deleted before leaving."""
+        if self.resent_as_id is None or self.resent_as.state == SmsState.CANCELLED:
+            return None
+        return self.resent_as
+
+    @property
+    def can_be_resent(self) -> bool:
+        return self.state in RESENDABLE_STATES and self.resent is None
 
     @property
     def status_display(self) -> str:

@@ -79,7 +79,17 @@ SORTS = {
 TRACKING_TABS = {
     "suivi": Q(state__in=(SmsState.SENDING, SmsState.SUBMITTED)),
     "delivres": Q(state=SmsState.DELIVERED),
-    "invalides": Q(state__in=(SmsState.INVALID, SmsState.UNDELIVERED, SmsState.FAILED, SmsState.EXPIRED)),
+    # Every SMS that did not reach its family, with the reason: refused, failed, and annulé (deleted,
+    # event justified, consent withdrawn) so that the staff know whom to call.
+    "invalides": Q(
+        state__in=(
+            SmsState.INVALID,
+            SmsState.UNDELIVERED,
+            SmsState.FAILED,
+            SmsState.EXPIRED,
+            SmsState.CANCELLED,
+        )
+    ),
 }
 
 LIST_FIELDS = (
@@ -117,7 +127,11 @@ def sms_waiting_list(*, etablissement, sort: str = "") -> QuerySet[OutboundSms]:
 
 
 def sms_tracking_list(*, etablissement, tab: str, sort: str = "") -> QuerySet[OutboundSms]:
-    queryset = OutboundSms.objects.filter(TRACKING_TABS[tab], etablissement=etablissement).only(*LIST_FIELDS)
+    queryset = (
+        OutboundSms.objects.filter(TRACKING_TABS[tab], etablissement=etablissement)
+        .select_related("resent_as")
+        .only(*LIST_FIELDS, "resent_as__state")  # "renvoyé", or to send again if that one was deleted
+    )
     return _sorted(queryset, sort, ("-state_changed_at", "-pk"))
 
 

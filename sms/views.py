@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
@@ -24,7 +25,7 @@ from etablissements.roles import (
 )
 from sms import selectors, services
 from sms.forms import PhoneForm, ProviderSettingsForm, SmsSelectionForm
-from sms.models import OutboundSms, SmsState
+from sms.models import OutboundSms
 from sms.services.provider_settings import provider_label
 
 PAGE_SIZE = 20
@@ -65,7 +66,7 @@ class SmsListMixin(VieScolaireRequiredMixin):
         context["sort"] = self.sort
         provider_settings = selectors.provider_settings_for(etablissement=self.request.etablissement)
         context["provider_settings"] = provider_settings
-        context["outside_sending_window"] = not provider_settings.in_sending_window(timezone.now())
+        context["sending_resumes_at"] = provider_settings.sending_resumes_at(timezone.now())
         return context
 
 
@@ -87,7 +88,11 @@ class SmsWaitingView(SmsListMixin, ListView):
             count = services.sms_cancel_selected(
                 etablissement=request.etablissement, user=request.user, ids=ids
             )
-            messages.success(request, f"{count} SMS supprimé(s) : ils restent visibles comme annulés.")
+            messages.success(
+                request,
+                f"{count} SMS supprimé(s) : ils restent visibles, annulés, "
+                "dans « SMS invalides ou non remis ».",
+            )
         elif not selectors.provider_is_configured(etablissement=request.etablissement):
             messages.error(
                 request,
@@ -97,9 +102,7 @@ class SmsWaitingView(SmsListMixin, ListView):
             return redirect(request.get_full_path())
         else:
             count = services.sms_release(etablissement=request.etablissement, user=request.user, ids=ids)
-            messages.success(
-                request, f"{count} SMS en cours de diffusion : suivez-les dans « Suivi des SMS »."
-            )
+            messages.success(request, _released_message(request.etablissement, count))
         if count < len(ids):
             messages.warning(
                 request,
@@ -107,6 +110,19 @@ class SmsWaitingView(SmsListMixin, ListView):
                 "par exemple) : rien n'a changé pour eux.",
             )
         return redirect(request.get_full_path())
+
+
+def _released_message(etablissement, count: int) -> str:
+    resumes_at = selectors.provider_settings_for(etablissement=etablissement).sending_resumes_at(
+        timezone.now()
+    )
+    when = (
+        "diffusé(s) hors de la plage d'envoi : ils partiront le "
+        + date_format(timezone.localtime(resumes_at), "l j F à H:i")
+        if resumes_at
+        else "en cours de diffusion"
+    )
+    return f"{count} SMS {when} : suivez-les dans « Suivi des SMS »."
 
 
 class SmsTrackingView(SmsListMixin, ListView):
@@ -164,9 +180,6 @@ class SmsDetailView(VieScolaireRequiredMixin, EtablissementScopedMixin, DetailVi
         )
 
 
-RESENDABLE = (SmsState.INVALID, SmsState.UNDELIVERED, SmsState.FAILED, SmsState.EXPIRED)
-
-
 def sms_resend_view(request, pk: int):
     """Correct the number of an SMS invalide or non remis, and send it again as a new SMS."""
     _require(is_vie_scolaire, request)
@@ -174,7 +187,13 @@ def sms_resend_view(request, pk: int):
         OutboundSms.objects.select_related("responsable"), pk=pk, etablissement=request.etablissement
     )
     form = PhoneForm(request.POST or None, initial={"phone": phone_format(sms.phone)})
-    if sms.state not in RESENDABLE:
+    if sms.resent is not None:
+        messages.info(
+            request,
+            f"Ce SMS a déjà été renvoyé au {phone_format(sms.resent.phone)} : voici le nouveau SMS.",
+        )
+        return redirect("sms_detail", pk=sms.resent.pk)
+    if not sms.can_be_resent:
         messages.error(request, "Seul un SMS invalide, non remis ou en échec peut être renvoyé.")
         return redirect("sms_detail", pk=sms.pk)
     if request.method == "POST" and form.is_valid():

@@ -29,7 +29,7 @@ from eleves.services import responsable_mobile_correct
 from eleves.sms_reach import sms_consent, sms_reach
 from etablissements.services import audit_record
 from sms.encoding import analyse
-from sms.models import OutboundSms, SmsHistory, SmsState
+from sms.models import RESENDABLE_STATES, OutboundSms, SmsHistory, SmsState
 
 ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     SmsState.SENDING: (SmsState.QUEUED,),
@@ -291,17 +291,16 @@ def sms_release(*, etablissement, user, ids: Iterable[int]) -> int:
 
 
 def sms_cancel_selected(*, etablissement, user, ids: Iterable[int]) -> int:
-    """ "Supprimer" in SMS à diffuser: the SMS become annulé and stay on record."""
+    """ "Supprimer" in SMS à diffuser: the SMS become annulé and stay on record. Only those still in
+    SMS à diffuser: one a colleague diffused since the page was shown is left to go, as "Diffuser"
+    leaves alone one a colleague deleted."""
     reason = f"Supprimé par {user} dans « SMS à diffuser »"
-    candidates = list(
-        OutboundSms.objects.filter(etablissement=etablissement, pk__in=list(ids))
-        .filter(WAITING)
-        .values_list("pk", flat=True)
-    )
+    in_list = Q(state=SmsState.QUEUED, etablissement=etablissement)
+    candidates = list(OutboundSms.objects.filter(in_list, pk__in=list(ids)).values_list("pk", flat=True))
     cancelled = _transition(
         candidates,
         SmsState.CANCELLED,
-        where=WAITING & Q(etablissement=etablissement),
+        where=in_list,
         note=reason,
         error_message=reason,
     )
@@ -320,10 +319,11 @@ def sms_cancel_selected(*, etablissement, user, ids: Iterable[int]) -> int:
 def sms_resend(*, etablissement, user, sms: OutboundSms, phone: str) -> OutboundSms:
     """Sends again, as a NEW SMS, an SMS that was invalide or non remis, to the corrected number.
     The new SMS waits in "SMS à diffuser"; the old one keeps its record and points to the new one."""
-    if sms.state not in (SmsState.INVALID, SmsState.UNDELIVERED, SmsState.FAILED, SmsState.EXPIRED):
+    if sms.state not in RESENDABLE_STATES:
         raise ValueError("Seul un SMS invalide, non remis ou en échec peut être renvoyé.")
-    if sms.resent_as_id:
-        return sms.resent_as
+    if sms.resent is not None:
+        return sms.resent
+    previous = sms.resent_as  # deleted from SMS à diffuser before it left, if any
     if sms.responsable is not None and not sms.responsable.accepte_sms:
         raise SmsRecipientUnreachable(sms.responsable, "n'accepte pas les SMS")
     if sms.responsable is not None:
@@ -331,7 +331,8 @@ def sms_resend(*, etablissement, user, sms: OutboundSms, phone: str) -> Outbound
         # the dispatch sends to the responsable's mobile as it is then.
         responsable_mobile_correct(responsable=sms.responsable, user=user, tel_mobile=phone)
     draft = SmsDraft(
-        dedup_key=f"sms.renvoi:{sms.reference}",
+        # Once per SMS, or once more after each resend deleted from SMS à diffuser.
+        dedup_key=f"sms.renvoi:{sms.reference}" + (f":{previous.pk}" if previous else ""),
         event_key=sms.event_key,
         eleve=sms.eleve,
         responsable=None,  # the responsable is set below: sms_reach would refuse the old number
@@ -348,7 +349,7 @@ def sms_resend(*, etablissement, user, sms: OutboundSms, phone: str) -> Outbound
     (new_sms,) = sms_enqueue(etablissement=etablissement, user=user, drafts=[draft])
     if sms.responsable_id:
         OutboundSms.objects.filter(pk=new_sms.pk).update(responsable=sms.responsable)
-    OutboundSms.objects.filter(pk=sms.pk, resent_as=None).update(resent_as=new_sms)
+    OutboundSms.objects.filter(pk=sms.pk, resent_as=previous).update(resent_as=new_sms)
     audit_record(
         etablissement=etablissement,
         user=user,
@@ -653,7 +654,7 @@ def sms_apply_reports(*, rows: dict[str, int], reports: Iterable, now: datetime 
                 state,
                 where=Q(state=SmsState.SUBMITTED),
                 at=now,
-                note=lambda pk, r=reports_by_pk: f"Accusé du fournisseur : {r[pk].raw or r[pk].state}",
+                note=lambda pk, r=reports_by_pk: _report_note(r[pk]),
                 error_kind="report" if state != SmsState.DELIVERED else "",
                 error_message=(
                     ""
@@ -665,6 +666,12 @@ def sms_apply_reports(*, rows: dict[str, int], reports: Iterable, now: datetime 
             )
         )
     return changed
+
+
+def _report_note(report) -> str:
+    """ "Accusé du fournisseur : délivré", with the provider's own words when it gave some."""
+    note = f"Accusé du fournisseur : {SmsState(report.state).label}"
+    return f"{note} (réponse « {report.raw} »)" if report.raw else note
 
 
 def sms_expire_unreported(*, before: datetime) -> int:

@@ -154,7 +154,9 @@ def test_reports_only_move_forward_and_repeated_or_late_ones_change_nothing(etab
     assert (first, repeated, late, unknown) == (1, 0, 0, 0)
     assert OutboundSms.objects.get(pk=a.pk).state == SmsState.DELIVERED
     assert OutboundSms.objects.get(pk=b.pk).state == SmsState.SUBMITTED
-    assert a.history.filter(state=SmsState.DELIVERED).count() == 1
+    assert list(a.history.filter(state=SmsState.DELIVERED).values_list("note", flat=True)) == [
+        "Accusé du fournisseur : délivré (réponse « delivre »)"
+    ]
 
 
 def test_after_72_hours_without_final_report_an_sms_is_marked_so_not_delivered(etablissement):

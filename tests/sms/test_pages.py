@@ -345,7 +345,7 @@ def test_suivi_tells_sms_waiting_for_the_sending_hours_from_those_a_worker_is_se
     assert page.count("en cours d'envoi") == 1  # the one a worker holds
     assert "en attente d'envoi -" in page
     assert f"Hors de la plage d'envoi des SMS (de {opens:%H:%M} à {closes:%H:%M})" in page
-    assert f"partiront à {opens:%H:%M}" in page
+    assert f"à {opens:%H:%M}." in page
 
 
 def test_within_the_sending_hours_no_notice_is_shown(vie_scolaire_client, etablissement, simulator):
@@ -357,3 +357,76 @@ def test_within_the_sending_hours_no_notice_is_shown(vie_scolaire_client, etabli
     simulator.save()
 
     assert "Hors de la plage d'envoi" not in page_text(vie_scolaire_client.get(reverse("sms_waiting")))
+
+
+def test_a_cancelled_sms_stays_visible_with_its_reason_and_no_resend_button(
+    vie_scolaire_client, etablissement, vie_scolaire_user
+):
+    (sms,) = queue_sms(etablissement, 1)
+    services.sms_cancel_selected(etablissement=etablissement, user=vie_scolaire_user, ids=[sms.pk])
+
+    page = page_text(vie_scolaire_client.get(reverse("sms_tracking_failed")))
+
+    assert "annulé -" in page
+    assert "Supprimé par viescolaire dans « SMS à diffuser »" in page
+    assert reverse("sms_resend", args=[sms.pk]) not in page
+
+
+def test_supprimer_on_a_stale_page_leaves_an_sms_a_colleague_diffused_meanwhile(
+    vie_scolaire_client, etablissement, simulator
+):
+    (sms,) = queue_sms(etablissement, 1)
+    services.sms_release(
+        etablissement=etablissement, user=factories.vie_scolaire(etablissement), ids=[sms.pk]
+    )
+
+    response = vie_scolaire_client.post(
+        reverse("sms_waiting"), {"sms": [sms.pk], "action": "supprimer"}, follow=True
+    )
+
+    assert OutboundSms.objects.get(pk=sms.pk).state == SmsState.SENDING
+    assert "1 SMS déjà diffusé(s) ou supprimé(s) entre-temps" in page_text(response)
+
+
+def test_a_resend_deleted_before_leaving_can_be_done_again_and_a_live_one_is_shown(
+    vie_scolaire_client, etablissement, vie_scolaire_user
+):
+    (sms,) = queue_sms(etablissement, 1)
+    OutboundSms.objects.filter(pk=sms.pk).update(state=SmsState.INVALID)
+    url = reverse("sms_resend", args=[sms.pk])
+    vie_scolaire_client.post(url, {"phone": "06 98 76 54 32"})
+    first = OutboundSms.objects.get(state=SmsState.QUEUED)
+    services.sms_cancel_selected(etablissement=etablissement, user=vie_scolaire_user, ids=[first.pk])
+
+    assert reverse("sms_resend", args=[sms.pk]) in page_text(
+        vie_scolaire_client.get(reverse("sms_tracking_failed"))
+    )
+    vie_scolaire_client.post(url, {"phone": "06 22 33 44 55"})
+    second = OutboundSms.objects.get(state=SmsState.QUEUED)
+    shown = vie_scolaire_client.get(url, follow=True)
+
+    assert second.phone == "+33622334455"
+    assert OutboundSms.objects.get(pk=sms.pk).resent_as_id == second.pk
+    assert shown.redirect_chain[-1][0] == reverse("sms_detail", args=[second.pk])
+    assert "Ce SMS a déjà été renvoyé au 06 22 33 44 55" in page_text(shown)
+
+
+def test_diffuser_outside_the_sending_hours_says_when_the_sms_will_leave(
+    vie_scolaire_client, etablissement, simulator
+):
+    now = timezone.localtime()
+    opens = now + timedelta(hours=1)
+    simulator.window_start, simulator.window_end = opens.time(), (now + timedelta(hours=2)).time()
+    simulator.save()
+    (sms,) = queue_sms(etablissement, 1)
+
+    response = vie_scolaire_client.post(
+        reverse("sms_waiting"), {"sms": [sms.pk], "action": "diffuser"}, follow=True
+    )
+
+    page = page_text(response)
+    when = simulator.sending_resumes_at(timezone.now())
+    assert when is not None
+    assert timezone.localtime(when).time() == simulator.window_start
+    assert "1 SMS diffusé(s) hors de la plage d'envoi : ils partiront le " in page
+    assert f"à {opens:%H:%M}" in page
