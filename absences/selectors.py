@@ -134,6 +134,20 @@ def evenement_actions(*, evenement: Evenement):
     return evenement.actions.select_related("action", "created_by")
 
 
+def appel_already_recorded(*, eleves, day: date, horaire: Horaire) -> dict[int, Evenement]:
+    """The pupils who already have an event during the slot (recorded by an earlier appel or by
+    hand), with that event: one query, whatever the size of the class."""
+    tz = timezone.get_current_timezone()
+    debut, fin = datetime.combine(day, horaire.debut, tz), datetime.combine(day, horaire.fin, tz)
+    overlapping = Evenement.objects.filter(eleve__in=list(eleves), debut__lt=fin, fin__gt=debut).order_by(
+        "debut"
+    )
+    recorded: dict[int, Evenement] = {}
+    for evenement in overlapping:
+        recorded.setdefault(evenement.eleve_id, evenement)
+    return recorded
+
+
 def eleves_search(*, etablissement, query: str = "", division=None):
     eleves = Eleve.objects.filter(etablissement=etablissement, date_sortie__isnull=True).select_related(
         "division"

@@ -27,7 +27,7 @@ from .models import (
     Motif,
     ValeursParDefaut,
 )
-from .selectors import Destinataire, destinataires_for_eleves, horaires_for
+from .selectors import Destinataire, appel_already_recorded, destinataires_for_eleves, horaires_for
 
 # ----------------------------------------------------------------------------------------------------
 # Paramétrages
@@ -128,6 +128,8 @@ class ActionOutcome:
         default_factory=list
     )  # "REITER Pauline : Légal 1 - Financier (M. REITER Daniel)"
     not_reached: list[str] = field(default_factory=list)  # "... : n'accepte pas les SMS"
+    # An appel leaves alone the pupils already recorded on the slot: "DUPONT Léa (Absence du ...)".
+    already_recorded: list[str] = field(default_factory=list)
     already_done: bool = False
 
     @property
@@ -417,7 +419,9 @@ def appel_record(
     action: Action | None = None,
 ) -> ActionOutcome:
     """The roll call: one absence per pupil ticked, on the slot, and the action once for all of them
-    (an SMS action goes to each pupil's responsables légaux). A constant number of queries."""
+    (an SMS action goes to each pupil's responsables légaux). A pupil who already has an event on the
+    slot (an earlier appel, an entry by hand) is left as recorded and named in the outcome; the others
+    are recorded all the same. A constant number of queries."""
     tz = timezone.get_current_timezone()
     debut, fin = datetime.combine(day, horaire.debut, tz), datetime.combine(day, horaire.fin, tz)
     if Evenement.objects.filter(etablissement=etablissement, token__startswith=f"{token}:").exists():
@@ -425,6 +429,13 @@ def appel_record(
     outcome = ActionOutcome()
     with transaction.atomic():
         _lock_eleves(eleves)
+        recorded = appel_already_recorded(eleves=eleves, day=day, horaire=horaire)
+        outcome.already_recorded = [
+            f"{eleve.nom} {eleve.prenom} ({rendering.evenement_label(recorded[eleve.pk])})"
+            for eleve in eleves
+            if eleve.pk in recorded
+        ]
+        eleves = [eleve for eleve in eleves if eleve.pk not in recorded]
         _check_dates(etablissement=etablissement, eleves=eleves, debut=debut, fin=fin)
         outcome.evenements = Evenement.objects.bulk_create(
             Evenement(

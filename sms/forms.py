@@ -38,7 +38,8 @@ class ProviderSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["provider_code"].choices = [("", "Aucun"), *provider_choices()]
         self.fields["password"].help_text = (
-            "Un mot de passe est enregistré : laissez ce champ vide pour le garder."
+            "Un mot de passe est enregistré : laissez ce champ vide pour le garder. "
+            "Si vous changez de fournisseur, saisissez le mot de passe du nouveau fournisseur."
             if password_is_set
             else "Le mot de passe fourni par l'opérateur."
         )

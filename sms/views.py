@@ -249,14 +249,19 @@ def provider_edit(request):
         },
     )
     if request.method == "POST" and form.is_valid():
-        changed = services.provider_settings_update(
-            etablissement=etablissement, user=request.user, **form.cleaned_data
-        )
-        messages.success(
-            request,
-            f"Paramètres enregistrés ({', '.join(changed)})." if changed else "Aucune modification.",
-        )
-        return redirect("sms_provider")
+        try:
+            changed = services.provider_settings_update(
+                etablissement=etablissement, user=request.user, **form.cleaned_data
+            )
+        except services.ProviderSettingsInvalid as invalid:
+            for field, message in invalid.errors.items():
+                form.add_error(field, message)
+        else:
+            messages.success(
+                request,
+                f"Paramètres enregistrés ({', '.join(changed)})." if changed else "Aucune modification.",
+            )
+            return redirect("sms_provider")
     return render(
         request,
         "sms/provider_edit.html",

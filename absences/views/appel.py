@@ -1,14 +1,17 @@
 """Appel: a division, a slot, the absent pupils ticked, one action for all of them."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 
 from eleves.models import Division
 from etablissements.roles import VieScolaireRequiredMixin
 from sms.selectors import provider_is_configured
 
-from .. import selectors, services
+from .. import rendering, selectors, services
 from ..forms.saisie import AppelForm
 from ..models import Horaire
 from .outcome import outcome_report
@@ -29,6 +32,7 @@ class AppelView(VieScolaireRequiredMixin, View):
         self.eleves = (
             list(selectors.eleves_search(etablissement=etablissement, division=division)) if division else []
         )
+        self.already_recorded = self._already_recorded(data)
         actions = selectors.actions_offered(
             etablissement=etablissement, sms_possible=provider_is_configured(etablissement=etablissement)
         )
@@ -41,8 +45,28 @@ class AppelView(VieScolaireRequiredMixin, View):
             eleves=self.eleves,
         )
 
+    def _already_recorded(self, data) -> dict:
+        """The pupils of the class already recorded on the chosen slot, shown so and not ticked again."""
+        horaire = Horaire.objects.filter(
+            etablissement=self.request.etablissement, pk=data.get("horaire") or None
+        ).first()
+        try:
+            day = date.fromisoformat(data.get("date") or "") if data.get("date") else timezone.localdate()
+        except ValueError:
+            return {}
+        if not (self.eleves and horaire):
+            return {}
+        return selectors.appel_already_recorded(eleves=self.eleves, day=day, horaire=horaire)
+
     def render(self, form, status=200):
-        return render(self.request, self.template_name, {"form": form, "eleves": self.eleves}, status=status)
+        recorded = {pk: rendering.evenement_label(ev) for pk, ev in self.already_recorded.items()}
+        rows = [(eleve, recorded.get(eleve.pk)) for eleve in self.eleves]
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "eleves": self.eleves, "rows": rows},
+            status=status,
+        )
 
     def get(self, request):
         return self.render(self.form(request.GET, bound=False))

@@ -11,6 +11,12 @@ def outcome_report(request, outcome: ActionOutcome) -> None:
         )
         return
     messages.success(request, f"{len(outcome.evenements)} évènement(s) enregistré(s).")
+    if outcome.already_recorded:
+        messages.warning(
+            request,
+            "Déjà enregistré(s) sur ce créneau, laissé(s) tel(s) quel(s) : "
+            + " ; ".join(outcome.already_recorded),
+        )
     if outcome.action is not None:
         if outcome.queued:
             messages.success(

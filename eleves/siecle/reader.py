@@ -2,11 +2,13 @@
 
 ``ElevesSansAdresses.xml`` (or ``ElevesAvecAdresses.xml``) and ``ResponsablesAvecAdresses.xml``, plain or
 zipped as SIECLE delivers them (``ExportXML_*.zip``). The bytes go to a hardened XML parser (defusedxml),
-which honours the declared ISO-8859-15. Anything wrong raises ``SiecleFileError`` with a French message.
+which honours the declared ISO-8859-15; a file re-saved in another encoding than the one it declares is
+refused. Anything wrong raises ``SiecleFileError`` with a French message.
 """
 
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, ParseError
@@ -18,6 +20,11 @@ from defusedxml.ElementTree import fromstring
 MAX_XML_BYTES = 64 * 1024 * 1024
 ELEVES_ROOT = "BEE_ELEVES"
 RESPONSABLES_ROOT = "BEE_RESPONSABLES"
+# An accented letter written in UTF-8 but read as ISO-8859-15 or windows-1252 (« é » read as « Ã© »,
+# « è » as « Ãš » or « Ã¨ », « à » as « Ã » and a non-breaking space, « œ » as « Å“ »): the file was
+# re-saved in another encoding than the one it declares. No French name holds « Ã », « Â » or « Å »
+# followed by such a character.
+MISREAD_UTF8 = re.compile("[ÃÂÅ][\u0080-\u00bfŠšŽžŒœŸ€‚ƒ„…†‡ˆ‰‹‘’“”•–—˜™›]")
 
 
 class SiecleFileError(Exception):
@@ -190,6 +197,20 @@ def _parse_xml(file_name: str, data: bytes) -> Element:
         ) from None
 
 
+def _check_encoding(file_name: str, root: Element) -> None:
+    """Refuses a file whose accented letters come out garbled, before anything of it is imported."""
+    for element in root.iter():
+        text = element.text or ""
+        if MISREAD_UTF8.search(text):
+            raise SiecleFileError(
+                f"Le fichier « {file_name} » a été ré-enregistré dans un autre encodage que celui "
+                f"de SIECLE : ses lettres accentuées sont illisibles (par exemple « {text.strip()[:60]} »). "
+                "Rien n'a été importé. Exportez de nouveau les fichiers depuis SIECLE et importez-les "
+                "tels quels, sans les ouvrir ni les enregistrer dans un autre logiciel (tableur, "
+                "éditeur de texte)."
+            )
+
+
 def _header(file_name: str, root: Element) -> ExportHeader:
     if root.tag not in (ELEVES_ROOT, RESPONSABLES_ROOT):
         raise SiecleFileError(
@@ -312,6 +333,7 @@ def siecle_read(files: list[tuple[str, bytes]]) -> SiecleExport:
         for file_name, content in unpack(upload_name, data):
             root = _parse_xml(file_name, content)
             header = _header(file_name, root)
+            _check_encoding(file_name, root)
             if header.root in roots:
                 raise SiecleFileError(
                     f"Deux fichiers du même genre ont été donnés : « {roots[header.root][0].file_name} » "

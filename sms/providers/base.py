@@ -154,6 +154,9 @@ class Provider(ABC):
     contact_phone: str = ""
     website: str = ""
     capabilities: Capabilities
+    # The Credentials fields the provider cannot work without ("login", "password"): the settings
+    # page refuses to save the provider without them.
+    required_credentials: tuple[str, ...] = ("login", "password")
 
     def __init__(self, credentials: Credentials, *, base_url: str | None = None):
         self.credentials = credentials

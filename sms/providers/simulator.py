@@ -60,6 +60,7 @@ class SimulatorProvider(Provider):
         accepts_ucs2=True,
         can_check_credentials=True,
     )
+    required_credentials = ()  # it sends nothing anywhere: any clé, or none, will do
 
     def send_batch(self, messages: Sequence[OutgoingMessage]) -> list[SendResult]:
         self._check_batch_size(messages)

@@ -19,6 +19,7 @@ from .outbox import (
 )
 from .provider_settings import (
     ProviderAnswer,
+    ProviderSettingsInvalid,
     provider_connection_test,
     provider_settings_update,
     provider_test_sms,
@@ -29,6 +30,7 @@ from .tracking import sms_poll_statuses, sms_polled_etablissements, sms_sweep
 __all__ = [
     "DispatchOutcome",
     "ProviderAnswer",
+    "ProviderSettingsInvalid",
     "SmsDraft",
     "SmsRecipientUnreachable",
     "provider_connection_test",

@@ -63,6 +63,54 @@ def _journal(*, etablissement, user, fields: list[str], summary: str) -> None:
     )
 
 
+class ProviderSettingsInvalid(ValueError):
+    """The keys typed do not suit the chosen provider: ``errors`` maps a form field to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+def provider_settings_errors(
+    *, current_code: str, password_is_set: bool, provider_code: str, login: str, password: str
+) -> dict[str, str]:
+    """What the chosen provider still needs, by form field. A blank password keeps the current one
+    only while the provider stays the same: one company's secret is never sent to another."""
+    if not provider_code:
+        return {}
+    provider_class = get_provider_class(provider_code)
+    required, label = provider_class.required_credentials, provider_class.label
+    errors = {}
+    if "login" in required and not login.strip():
+        errors["login"] = f"Saisissez la clé d'identification fournie par {label}."
+    keeps_current = provider_code == current_code and password_is_set
+    if "password" in required and not password and not keeps_current:
+        errors["password"] = (
+            f"Vous changez de fournisseur : saisissez le mot de passe fourni par {label} "
+            f"(celui de {provider_label(current_code)} n'est pas repris)."
+            if current_code and provider_code != current_code
+            else f"Saisissez le mot de passe fourni par {label}."
+        )
+    return errors
+
+
+def _password_set(row: ProviderSettings, *, password: str, provider_changed: bool) -> bool:
+    """Applies the typed password to the row; whether it changed. A blank one keeps the current
+    password, unless the provider changed: then the previous provider's password is dropped."""
+    if not password:
+        if not provider_changed or not row.password_encrypted:
+            return False
+        row.password_encrypted = ""
+        return True
+    try:
+        if secret_decrypt(row.password_encrypted) == password:
+            return False
+    except SecretUnreadable:
+        pass
+    row.password_encrypted = secret_encrypt(password)
+    return True
+
+
 def _settings_for_update(etablissement) -> ProviderSettings:
     ProviderSettings.objects.get_or_create(etablissement=etablissement)
     return ProviderSettings.objects.select_for_update().get(etablissement=etablissement)
@@ -85,26 +133,30 @@ def provider_settings_update(
     option1: str,
     option2: str,
 ) -> list[str]:
-    """ "Valider" of the Modification form. A blank password keeps the current one. Journals which
-    fields changed (never their secret value). Valider also lifts a suspension caused by a permanent
-    failure (the keys were corrected, or the credit topped up): sending resumes at once.
+    """ "Valider" of the Modification form. A blank password keeps the current one while the
+    provider stays the same; ProviderSettingsInvalid when the chosen provider lacks its keys
+    (LookupError for a code that is not in the registry). Journals which fields changed (never
+    their secret value). Valider also lifts a suspension caused by a permanent failure (the keys
+    were corrected, or the credit topped up): sending resumes at once.
     Returns the labels of the changed fields."""
-    if provider_code:
-        get_provider_class(provider_code)  # LookupError for a code that is not in the registry
     row = _settings_for_update(etablissement)
+    errors = provider_settings_errors(
+        current_code=row.provider_code,
+        password_is_set=bool(row.password_encrypted),
+        provider_code=provider_code,
+        login=login,
+        password=password,
+    )
+    if errors:
+        raise ProviderSettingsInvalid(errors)
     before_label = provider_label(row.provider_code)
+    provider_changed = row.provider_code != provider_code
     values = {"provider_code": provider_code, "login": login, "option1": option1, "option2": option2}
     changed = [name for name, value in values.items() if getattr(row, name) != value]
     for name in changed:
         setattr(row, name, values[name])
-    if password:
-        try:
-            same = secret_decrypt(row.password_encrypted) == password
-        except SecretUnreadable:
-            same = False
-        if not same:
-            row.password_encrypted = secret_encrypt(password)
-            changed.append("password")
+    if _password_set(row, password=password, provider_changed=provider_changed):
+        changed.append("password")
     was_blocked = row.sending_blocked
     if not changed and not was_blocked:
         return []

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from absences.models import Evenement, Horaire
 from tests import factories
+from tests.sms.conftest import page_text
 
 from .conftest import today_at
 
@@ -59,7 +60,7 @@ def test_a_class_of_35_is_recorded_in_as_many_queries_as_a_class_of_3(
     assert waiting.filter(division_label="6B").count() == 70  # Légal 1 and Légal 2 of each pupil
 
 
-def test_the_appel_page_lists_the_class_and_refuses_a_pupil_already_absent(
+def test_the_appel_page_shows_pupils_already_recorded_and_records_the_others(
     vie_scolaire_client, etablissement, courrier_action
 ):
     division, eleves = _class_of(etablissement, "6C", 2)
@@ -79,6 +80,15 @@ def test_the_appel_page_lists_the_class_and_refuses_a_pupil_already_absent(
         },
     )
 
-    assert again.status_code == 400
-    assert "a déjà un évènement qui chevauche celui-ci" in again.content.decode()
-    assert Evenement.objects.filter(eleve__division=division).count() == 1
+    reported = page_text(vie_scolaire_client.get(again.url))
+    shown = vie_scolaire_client.get(
+        reverse("appel"),
+        {"division": division.pk, "date": today_at(8, 30).date().isoformat(), "horaire": horaire.pk},
+    ).content.decode()
+
+    assert again.status_code == 302
+    assert Evenement.objects.filter(eleve__division=division).count() == 2
+    assert f'value="{eleves[0].pk}" id="absent-{eleves[0].pk}" checked disabled' in shown
+    assert f'value="{eleves[1].pk}" id="absent-{eleves[1].pk}" checked disabled' in shown
+    assert "1 évènement(s) enregistré(s)" in reported
+    assert f"Déjà enregistré(s) sur ce créneau, laissé(s) tel(s) quel(s) : {eleves[0].nom}" in reported

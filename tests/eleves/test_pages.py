@@ -303,6 +303,24 @@ def test_the_import_page_refuses_another_schools_export_and_changes_nothing(habi
     assert not Eleve.objects.exists()
 
 
+def test_the_import_page_refuses_an_export_re_saved_as_utf8_and_says_what_to_do(
+    habilitee_client, etablissement
+):
+    (eleves_name, eleves_data), responsables_file = demo_export_files("sample-a")
+    resaved = eleves_data.decode("iso-8859-15").encode("utf-8")
+
+    response = habilitee_client.post(
+        reverse("eleves:import_export"),
+        {"eleves": _upload(eleves_name, resaved), "responsables": _upload(*responsables_file)},
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "a été ré-enregistré dans un autre encodage que celui de SIECLE" in html
+    assert "Exportez de nouveau les fichiers depuis SIECLE" in html
+    assert not Eleve.objects.exists()
+
+
 def _upload(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -285,7 +285,19 @@ BROKEN = [
         lambda files: [("ExportXML.zip", b"PK\x03\x04garbage"), files[1]],
         "endommagée ou illisible",
     ),
+    (
+        "re-saved as UTF-8",
+        lambda files: [files[0], _resaved_as_utf8(files[1])],
+        "a été ré-enregistré dans un autre encodage que celui de SIECLE",
+    ),
 ]
+
+
+def _resaved_as_utf8(file):
+    """What a text editor or a spreadsheet makes of an export: UTF-8 bytes, the ISO-8859-15 declaration
+    left as it was."""
+    file_name, data = file
+    return file_name, data.decode("iso-8859-15").encode("utf-8")
 
 
 @pytest.mark.parametrize(("case", "breaker", "message"), BROKEN, ids=[case for case, _, _ in BROKEN])
@@ -304,6 +316,33 @@ def test_a_broken_or_wrong_file_changes_nothing_and_says_why(
 
     assert message in error.value.message
     assert _snapshot() == before
+
+
+def test_an_export_re_saved_as_utf8_is_refused_before_garbled_names_reach_the_sms(
+    etablissement, habilitee_user
+):
+    eleves_file, responsables_file = _files()
+
+    with pytest.raises(SiecleFileError) as error:
+        siecle_import(
+            etablissement=etablissement,
+            files=[_resaved_as_utf8(eleves_file), responsables_file],
+            user=habilitee_user,
+        )
+
+    message = error.value.message
+    assert "Le fichier « ElevesSansAdresses.xml » a été ré-enregistré" in message
+    assert "(par exemple « LÃ©a »)" in message
+    assert "Rien n'a été importé." in message
+    assert "Exportez de nouveau les fichiers depuis SIECLE et importez-les tels quels" in message
+    assert not Eleve.objects.exists()
+    assert not SiecleImport.objects.exists()
+
+
+def test_an_export_with_its_accents_intact_is_not_mistaken_for_a_re_saved_one():
+    export = reader.siecle_read(_files(**{"<PRENOM>Léa</PRENOM>": "<PRENOM>Œnone-Ève Çà Noël</PRENOM>"}))
+
+    assert "Œnone-Ève Çà Noël" in {eleve.prenom for eleve in export.eleves}
 
 
 def test_a_failure_halfway_rolls_the_whole_import_back(etablissement, habilitee_user, monkeypatch):

@@ -19,7 +19,8 @@ from tests.sms.conftest import bulk_sms, page_text, queue_sms
 def test_sms_a_diffuser_lists_the_waiting_sms_with_the_seed_words(vie_scolaire_client, etablissement):
     queue_sms(etablissement, 1)
 
-    page = page_text(vie_scolaire_client.get(reverse("sms_waiting")))
+    response = vie_scolaire_client.get(reverse("sms_waiting"))
+    page = page_text(response)
 
     assert "Il y a actuellement 1 SMS en attente de diffusion" in page
     for word in ("Action", "Nom élève", "Division", "Evènement", "Destinataire", "tout sélectionner"):
@@ -29,6 +30,7 @@ def test_sms_a_diffuser_lists_the_waiting_sms_with_the_seed_words(vie_scolaire_c
     assert "Diffuser les SMS sélectionnés" in page
     assert "Supprimer" in page
     assert "Enregistrement(s) 1 à 1, sur 1 trouvé(s)" in page
+    assert page_links(response) == ["[1]"]  # "Page(s) 1", as SCONET shows a single page
 
 
 @pytest.mark.parametrize("url_name", ["sms_waiting", "sms_tracking", "sms_tracking_delivered"])

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from sms.crypto import secret_decrypt
 from sms.models import ProviderSettings, ProviderSettingsChange
-from sms.services import sms_sending_window_set
+from sms.services import ProviderSettingsInvalid, provider_settings_update, sms_sending_window_set
 from tests.sms.conftest import configure_provider, page_text
 
 PASSWORD = "Mot-De-Passe-Tres-Secret-42"
@@ -87,6 +87,87 @@ def test_the_password_is_never_shown_back_and_blank_keeps_it(habilitee_client, e
     for entry in etablissement.audit_entries.all():
         assert PASSWORD not in entry.summary
         assert PASSWORD not in str(entry.details)
+
+
+def test_changing_provider_needs_the_new_provider_s_password_and_changes_nothing_without_it(
+    habilitee_client, etablissement
+):
+    _edit(habilitee_client, password=PASSWORD)
+
+    response = _edit(habilitee_client, provider_code="pluriware", login="CLE-PLURI", password="")
+
+    page = page_text(response)
+    assert "Vous changez de fournisseur : saisissez le mot de passe fourni par PLURIWARE" in page
+    assert "(celui de SIMULATEUR n'est pas repris)" in page
+    row = ProviderSettings.objects.get(etablissement=etablissement)
+    assert (row.provider_code, row.login) == ("simulator", "CLE-0699990J")
+    assert secret_decrypt(row.password_encrypted) == PASSWORD
+    assert ProviderSettingsChange.objects.count() == 1
+    assert PASSWORD not in page
+
+
+def test_a_provider_that_needs_keys_is_refused_without_its_cle(habilitee_client, etablissement):
+    response = _edit(habilitee_client, provider_code="pluriware", login="  ", password="mdp-pluri")
+
+    page = page_text(response)
+    assert "Saisissez la clé d'identification fournie par PLURIWARE." in page
+    assert (
+        ProviderSettings.objects.filter(etablissement=etablissement, provider_code="pluriware").count() == 0
+    )
+    assert not ProviderSettingsChange.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["pluriware", "digitalmedia"])
+def test_a_first_provider_that_needs_keys_is_refused_without_its_password(habilitee_client, code):
+    page = page_text(_edit(habilitee_client, provider_code=code, login="CLE", password=""))
+
+    assert "Saisissez le mot de passe fourni par" in page
+    assert not ProviderSettings.objects.filter(provider_code=code).exists()
+
+
+def test_changing_provider_with_its_keys_replaces_the_password_and_blank_keeps_it_afterwards(
+    habilitee_client, etablissement
+):
+    _edit(habilitee_client, password=PASSWORD)
+    _edit(habilitee_client, provider_code="pluriware", login="CLE-PLURI", password="mdp-pluri")
+    _edit(habilitee_client, provider_code="pluriware", login="CLE-PLURI", password="", option1="X")
+
+    row = ProviderSettings.objects.get(etablissement=etablissement)
+    assert (row.provider_code, row.login, row.option1) == ("pluriware", "CLE-PLURI", "X")
+    assert secret_decrypt(row.password_encrypted) == "mdp-pluri"
+
+
+def test_changing_to_the_simulator_needs_no_keys_and_drops_the_previous_password(
+    habilitee_client, etablissement
+):
+    configure_provider(etablissement, code="pluriware", login="CLE-PLURI", password="mdp-pluri")
+
+    response = _edit(habilitee_client, provider_code="simulator", login="", password="")
+
+    assert "Nom du fournisseur de service</th><td>SIMULATEUR" in page_text(response)
+    row = ProviderSettings.objects.get(etablissement=etablissement)
+    assert (row.provider_code, row.login, row.password_encrypted) == ("simulator", "", "")
+    assert "Mot de passe" in ProviderSettingsChange.objects.first().fields
+
+
+def test_the_service_itself_refuses_a_provider_without_its_keys(etablissement, habilitee_user):
+    configure_provider(etablissement, password=PASSWORD)
+
+    with pytest.raises(ProviderSettingsInvalid) as refused:
+        provider_settings_update(
+            etablissement=etablissement,
+            user=habilitee_user,
+            provider_code="digitalmedia",
+            login="",
+            password="",
+            option1="",
+            option2="",
+        )
+
+    assert set(refused.value.errors) == {"login", "password"}
+    row = ProviderSettings.objects.get(etablissement=etablissement)
+    assert row.provider_code == "simulator"
+    assert secret_decrypt(row.password_encrypted) == PASSWORD
 
 
 def test_tester_la_connexion_reports_the_provider_answer_in_french(habilitee_client, etablissement):
