@@ -10,6 +10,18 @@ from sms.encoding import analyse, make_gsm_safe
 from . import rendering
 from .models import EvenementType, Motif
 
+# A modèle may cost each family at most this many SMS (4 parts: about 600 characters of GSM text).
+MAX_SMS_PARTS = 4
+
+
+def too_long_message(parts: int) -> str | None:
+    if parts <= MAX_SMS_PARTS:
+        return None
+    return (
+        f"Ce texte ferait {parts} SMS par destinataire : {MAX_SMS_PARTS} SMS au plus. Raccourcissez-le "
+        f"(au plus {MAX_SMS_PARTS * 153} caractères dans l'alphabet GSM, {MAX_SMS_PARTS * 67} hors de lui)."
+    )
+
 
 def preview_for(*, etablissement, texte: str) -> dict:
     eleve = (
@@ -40,6 +52,7 @@ def preview_for(*, etablissement, texte: str) -> dict:
         "gsm": analysis.encoding == "GSM-7",
         "units": analysis.units,
         "parts": analysis.parts,
+        "too_long": too_long_message(analysis.parts),
         "non_gsm_chars": list(analysis.non_gsm_chars),
         "gsm_safe_texte": make_gsm_safe(texte),
         "unknown_variables": rendering.unknown_variables(texte),

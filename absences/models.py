@@ -2,6 +2,7 @@
 actions, valeurs par défaut) and the évènements with the actions taken on them."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 from eleves.models import Eleve
@@ -111,10 +112,22 @@ class Traitement(models.TextChoices):
     SMS = "sms", "Envoi de SMS"
 
 
+# "Délai de réponse du responsable avant alerte", in days: a school year at most.
+DELAI_ALERTE_MAX_JOURS = 365
+
+
 class Action(Parametre):
     libelle_court = models.CharField("Libellé court", max_length=20)
     libelle_long = models.CharField("Libellé long", max_length=80)
-    delai_alerte_jours = models.PositiveSmallIntegerField("Délai de réponse du responsable avant alerte")
+    delai_alerte_jours = models.PositiveSmallIntegerField(
+        "Délai de réponse du responsable avant alerte",
+        validators=[
+            MaxValueValidator(
+                DELAI_ALERTE_MAX_JOURS,
+                message=f"Le délai de réponse est de 0 à {DELAI_ALERTE_MAX_JOURS} jours.",
+            )
+        ],
+    )
     traitement = models.CharField(
         "Traitement", max_length=10, choices=Traitement.choices, default=Traitement.AUCUN
     )

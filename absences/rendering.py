@@ -11,6 +11,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from .models import EvenementType
+
 
 @dataclass(frozen=True)
 class Variable:
@@ -95,6 +97,9 @@ def render(texte: str, values: dict[str, str]) -> str:
 
 
 def evenement_label(evenement) -> str:
-    """As "SMS à diffuser" shows it: "Absence du 15/02/08 08:30 au 15/02/08 18:00"."""
+    """As "SMS à diffuser" shows it: "Absence du 15/02/08 08:30 au 15/02/08 18:00", and a retard by
+    its arrival: "Retard du 15/02/08 08:30, arrivée à 08:45"."""
     debut, fin = timezone.localtime(evenement.debut), timezone.localtime(evenement.fin)
+    if evenement.type == EvenementType.RETARD and fin.date() == debut.date():
+        return f"{evenement.get_type_display()} du {debut:%d/%m/%y %H:%M}, arrivée à {fin:%H:%M}"
     return f"{evenement.get_type_display()} du {debut:%d/%m/%y %H:%M} au {fin:%d/%m/%y %H:%M}"

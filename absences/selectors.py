@@ -12,7 +12,16 @@ from eleves.models import Eleve, Lien
 from eleves.sms_reach import SmsReach, sms_reach
 from sms.selectors import sms_first_delivered_subquery
 
-from .models import EVENT_KEY_PREFIX, Action, Evenement, EvenementAction, Horaire, HoraireKind, Traitement
+from .models import (
+    DELAI_ALERTE_MAX_JOURS,
+    EVENT_KEY_PREFIX,
+    Action,
+    Evenement,
+    EvenementAction,
+    Horaire,
+    HoraireKind,
+    Traitement,
+)
 
 ELEVE_KEY = "eleve"
 ELEVE_NO_PHONE = "l'élève n'a pas de numéro de mobile dans la Base élèves"
@@ -158,6 +167,12 @@ class Alerte:
     due: datetime
 
 
+def alerte_delai(delai_alerte_jours: int) -> timedelta:
+    """The action's délai as a duration, at most the allowed maximum: a value stored before the
+    maximum existed (or typed into a database that did not check it) never overflows a date."""
+    return timedelta(days=min(max(delai_alerte_jours, 0), DELAI_ALERTE_MAX_JOURS))
+
+
 def alertes(*, etablissement, now: datetime) -> list[Alerte]:
     """Events still not justified N days (the action's délai) after their SMS was délivré, oldest first.
 
@@ -178,13 +193,13 @@ def alertes(*, etablissement, now: datetime) -> list[Alerte]:
             action__traitement=Traitement.SMS,
         )
         .annotate(delivered_at=sms_first_delivered_subquery(etablissement=etablissement, event_key=event_key))
-        .filter(delivered_at__lte=now - timedelta(days=shortest_delai))
+        .filter(delivered_at__lte=now - alerte_delai(shortest_delai))
         .select_related("action", "evenement__eleve__division", "evenement__motif")
         .order_by("evenement__debut")
     )
     found: dict[int, Alerte] = {}
     for ea in candidates:
-        due = ea.delivered_at + timedelta(days=ea.action.delai_alerte_jours)
+        due = ea.delivered_at + alerte_delai(ea.action.delai_alerte_jours)
         if due <= now and (ea.evenement_id not in found or due < found[ea.evenement_id].due):
             found[ea.evenement_id] = Alerte(ea.evenement, ea.action, ea.delivered_at, due)
     return sorted(found.values(), key=lambda a: a.due)

@@ -20,13 +20,14 @@ from .models import (
     Couleur,
     Evenement,
     EvenementAction,
+    EvenementType,
     Horaire,
     Justificatif,
     ModeleDocument,
     Motif,
     ValeursParDefaut,
 )
-from .selectors import Destinataire, appel_already_recorded, destinataires_for_eleves
+from .selectors import Destinataire, appel_already_recorded, destinataires_for_eleves, horaires_for
 
 # ----------------------------------------------------------------------------------------------------
 # Paramétrages
@@ -168,6 +169,33 @@ def _check_dates(*, etablissement, eleves: Sequence[Eleve], debut, fin, exclude_
         )
 
 
+def _check_retard(*, etablissement, debut: datetime, fin: datetime) -> None:
+    """A retard is an arrival: it starts with a slot (Du) and ends when the pupil arrives, in that slot.
+    Arriving later means the slots before were missed: those are an absence."""
+    start, end = timezone.localtime(debut), timezone.localtime(fin)
+    slot = next(
+        (h for h in horaires_for(etablissement=etablissement) if h.debut <= start.time() < h.fin),
+        None,
+    )
+    if slot is None:
+        raise ValidationError(
+            "Un retard commence au début d'un créneau : choisissez l'heure du créneau (Du)."
+        )
+    if end.date() != start.date() or end.time() > slot.fin:
+        raise ValidationError(
+            f"Un retard tient dans son créneau (de {slot.debut:%H:%M} à {slot.fin:%H:%M}) : pour une "
+            f"arrivée après {slot.fin:%H:%M}, saisissez une absence sur les créneaux manqués, puis le retard."
+        )
+
+
+def _check_evenement(*, etablissement, eleves: Sequence[Eleve], data: EvenementData, exclude_pk=None) -> None:
+    if data.type == EvenementType.RETARD:
+        _check_retard(etablissement=etablissement, debut=data.debut, fin=data.fin)
+    _check_dates(
+        etablissement=etablissement, eleves=eleves, debut=data.debut, fin=data.fin, exclude_pk=exclude_pk
+    )
+
+
 def _lock_eleves(eleves: Sequence[Eleve]) -> None:
     """Two entries for the same pupil at once: the second waits, then sees the first (no double event)."""
     list(Eleve.objects.select_for_update().filter(pk__in=[e.pk for e in eleves]).values_list("pk"))
@@ -272,7 +300,7 @@ def evenement_record(
     outcome = ActionOutcome()
     with transaction.atomic():
         _lock_eleves([eleve])
-        _check_dates(etablissement=etablissement, eleves=[eleve], debut=data.debut, fin=data.fin)
+        _check_evenement(etablissement=etablissement, eleves=[eleve], data=data)
         evenement = Evenement.objects.create(
             etablissement=etablissement, eleve=eleve, token=token, created_by=user, **vars(data)
         )
@@ -304,12 +332,8 @@ def evenement_update(
     outcome = ActionOutcome(evenements=[evenement])
     with transaction.atomic():
         _lock_eleves([evenement.eleve])
-        _check_dates(
-            etablissement=etablissement,
-            eleves=[evenement.eleve],
-            debut=data.debut,
-            fin=data.fin,
-            exclude_pk=evenement.pk,
+        _check_evenement(
+            etablissement=etablissement, eleves=[evenement.eleve], data=data, exclude_pk=evenement.pk
         )
         was_justified = evenement.justifie
         for name, value in vars(data).items():

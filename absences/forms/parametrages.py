@@ -8,16 +8,31 @@ from django.core.exceptions import ValidationError
 from django.db.models import UniqueConstraint
 
 from eleves.models import GroupeDivisions
+from eleves.search import search_key
 from eleves.services import groupe_divisions_save
 
 from .. import rendering
-from ..models import Action, Couleur, Horaire, Justificatif, ModeleDocument, Motif, Traitement
+from ..modele_preview import preview_for
+from ..models import (
+    DELAI_ALERTE_MAX_JOURS,
+    Action,
+    Couleur,
+    Horaire,
+    Justificatif,
+    ModeleDocument,
+    Motif,
+    Traitement,
+)
 
 ALPHANUMERIC_SENDER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")
 EMETTEUR_HELP = (
     "Le numéro de téléphone de l'établissement, ou un nom de 11 caractères au plus "
     "(lettres sans accent, chiffres et espaces)."
 )
+
+
+def _libelle_key(text: str) -> str:
+    return search_key(text) or text.strip().casefold()
 
 
 class ParametrageForm(forms.ModelForm):
@@ -41,14 +56,22 @@ class ParametrageForm(forms.ModelForm):
             if not isinstance(constraint, UniqueConstraint):
                 continue
             names = [n for n in constraint.fields if n != "etablissement"]
-            if not all(cleaned.get(n) for n in names):
-                continue
-            duplicates = self._meta.model.objects.filter(
-                etablissement=self.instance.etablissement, **{n: cleaned[n] for n in names}
-            ).exclude(pk=self.instance.pk)
-            if duplicates.exists():
-                self.add_error(names[0], "Ce libellé existe déjà.")
+            if all(cleaned.get(n) for n in names) and (duplicate := self._duplicate(names)):
+                self.add_error(names[0], f"Ce libellé existe déjà : « {duplicate} ».")
         return cleaned
+
+    def _duplicate(self, names: list[str]) -> str | None:
+        """The existing value this one repeats; a single text is compared ignoring case, accents,
+        spaces and punctuation ("maladie" repeats "Maladie"), as a user would read them."""
+        others = self._meta.model.objects.filter(etablissement=self.instance.etablissement).exclude(
+            pk=self.instance.pk
+        )
+        value = self.cleaned_data[names[0]]
+        if len(names) == 1 and isinstance(value, str):
+            key = _libelle_key(value)
+            return next((o for o in others.values_list(names[0], flat=True) if _libelle_key(o) == key), None)
+        found = others.filter(**{n: self.cleaned_data[n] for n in names}).first()
+        return None if found is None else str(found)
 
 
 class CouleurForm(ParametrageForm):
@@ -87,9 +110,32 @@ class HoraireForm(ParametrageForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("debut") and cleaned.get("fin") and cleaned["fin"] <= cleaned["debut"]:
+        debut, fin = cleaned.get("debut"), cleaned.get("fin")
+        if debut and fin and fin <= debut:
             self.add_error("fin", "L'heure de fin doit être après l'heure de début.")
+        elif (
+            debut
+            and fin
+            and cleaned.get("kind")
+            and (other := self._overlapping(debut, fin, cleaned["kind"]))
+        ):
+            self.add_error(
+                "debut",
+                f"Cet horaire chevauche l'horaire « {other.libelle} » "
+                f"({other.debut:%H:%M} – {other.fin:%H:%M}) du même type : "
+                "changez ses heures, ou retirez d'abord l'autre.",
+            )
         return cleaned
+
+    def _overlapping(self, debut, fin, kind) -> Horaire | None:
+        """An active horaire of the same kind sharing some time with this one (touching is fine)."""
+        return (
+            Horaire.objects.filter(
+                etablissement=self.instance.etablissement, kind=kind, actif=True, debut__lt=fin, fin__gt=debut
+            )
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
 
 
 class ModeleDocumentForm(ParametrageForm):
@@ -105,6 +151,8 @@ class ModeleDocumentForm(ParametrageForm):
                 "Variable inconnue : %(names)s. Insérez les variables depuis la liste.",
                 params={"names": ", ".join(unknown)},
             )
+        if too_long := preview_for(etablissement=self.instance.etablissement, texte=texte)["too_long"]:
+            raise ValidationError(too_long)
         return texte
 
 
@@ -141,6 +189,7 @@ class ActionForm(ParametrageForm):
         if not self.instance.pk:
             self.initial.setdefault("emetteur", etablissement.telephone)
         self.fields["delai_alerte_jours"].required = True
+        self.fields["delai_alerte_jours"].widget.attrs["max"] = DELAI_ALERTE_MAX_JOURS
 
     def clean_emetteur(self):
         return normalise_emetteur(self.cleaned_data["emetteur"])

@@ -10,6 +10,7 @@ from ..models import EvenementType, Justificatif, Motif
 from ..services import EvenementData
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M")
 DETAILS = ("enseignant", "discipline", "motif", "justificatif")
 FLAGS = ("etablissement_informe", "absence_constatee", "classe", "motif_legitime")
 
@@ -47,6 +48,8 @@ class EvenementForm(ActionChoiceMixin):
     du_heure = forms.ChoiceField(label="à")
     au_date = forms.DateField(label="Au", widget=DATE)
     au_heure = forms.ChoiceField(label="à")
+    # A retard ends when the pupil arrives (Du is the slot they were late for; Au is not used).
+    arrivee = forms.TimeField(label="Heure d'arrivée", required=False, widget=TIME)
     enseignant = forms.CharField(label="Enseignant", required=False, max_length=80)
     discipline = forms.CharField(label="Discipline", required=False, max_length=80)
     motif = forms.ModelChoiceField(label="Motif", queryset=None, required=False, empty_label="AUCUN")
@@ -102,6 +105,7 @@ class EvenementForm(ActionChoiceMixin):
             "du_heure": f"{debut:%H:%M}",
             "au_date": fin.date(),
             "au_heure": f"{fin:%H:%M}",
+            "arrivee": fin.time() if evenement.type == EvenementType.RETARD else None,
             "enseignant": evenement.enseignant,
             "discipline": evenement.discipline,
             "motif": evenement.motif_id,
@@ -116,20 +120,28 @@ class EvenementForm(ActionChoiceMixin):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("du_date")
-            and cleaned.get("au_date")
-            and cleaned.get("du_heure")
-            and cleaned.get("au_heure")
-        ):
+        if cleaned.get("du_date") and cleaned.get("du_heure"):
             cleaned["debut"] = self._moment(cleaned["du_date"], cleaned["du_heure"])
-            cleaned["fin"] = self._moment(cleaned["au_date"], cleaned["au_heure"])
-            if cleaned["fin"] <= cleaned["debut"]:
-                self.add_error("au_date", "La fin (Au) doit être postérieure au début (Du).")
+            if cleaned.get("type") == EvenementType.RETARD:
+                self._clean_arrivee(cleaned)
+            elif cleaned.get("au_date") and cleaned.get("au_heure"):
+                cleaned["fin"] = self._moment(cleaned["au_date"], cleaned["au_heure"])
+                if cleaned["fin"] <= cleaned["debut"]:
+                    self.add_error("au_date", "La fin (Au) doit être postérieure au début (Du).")
         action = cleaned.get("action")
         if action is not None and action.sends_sms and not cleaned.get("destinataires"):
             self.add_error("destinataires", "Cochez au moins un destinataire du SMS.")
         return cleaned
+
+    def _clean_arrivee(self, cleaned) -> None:
+        """A retard runs from Du (the slot's start) to the arrival, the same day."""
+        arrivee = cleaned.get("arrivee")
+        if arrivee is None:
+            self.add_error("arrivee", "Indiquez l'heure d'arrivée de l'élève en retard.")
+            return
+        cleaned["fin"] = datetime.combine(cleaned["du_date"], arrivee, timezone.get_current_timezone())
+        if cleaned["fin"] <= cleaned["debut"]:
+            self.add_error("arrivee", f"L'heure d'arrivée doit être après {cleaned['du_heure']} (Du).")
 
     def evenement_data(self) -> EvenementData:
         c = self.cleaned_data

@@ -86,3 +86,30 @@ def test_only_events_whose_sms_was_delivered_long_enough_ago_are_alerts(
     assert [a.evenement for a in found] == [late]
     assert never_sent not in [a.evenement for a in found]
     assert found[0].due == found[0].delivered_at + timedelta(days=sms_action.delai_alerte_jours)
+
+
+def test_a_delai_stored_beyond_the_maximum_counts_as_a_year_and_never_breaks_the_page(
+    vie_scolaire_client, legal1, sms_action, delivered
+):
+    from absences.models import Action
+
+    # A délai typed before the maximum existed (SQLite kept 99999999999999; PostgreSQL keeps 32767).
+    Action.objects.filter(pk=sms_action.pk).update(delai_alerte_jours=32767)
+    year_ago = delivered(legal1, hour=8, days_ago=366)
+    recent = delivered(legal1, hour=10, days_ago=30)
+
+    response = vie_scolaire_client.get(reverse("suivi_alertes"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("saisie_evenement", args=[year_ago.pk]) in html
+    assert reverse("saisie_evenement", args=[recent.pk]) not in html
+
+
+def test_the_alert_delai_never_overflows_a_date():
+    from absences.selectors import alerte_delai
+
+    assert timezone.now() + alerte_delai(99999999999999) == pytest.approx(
+        timezone.now() + timedelta(days=365), abs=timedelta(seconds=5)
+    )
+    assert alerte_delai(2) == timedelta(days=2)

@@ -99,3 +99,25 @@ def test_seed_steps_add_the_sms_action_then_enter_an_absence_for_legal_1(
     )
     assert sms.action_label == "Envoi de SMS"
     assert sms.event_label.startswith("Absence du ")
+
+
+def test_choosing_retard_asks_for_the_arrival_time_instead_of_au(
+    page, live_server, login, vie_scolaire_user, eleve, parametrages
+):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from absences.models import Evenement
+
+    login("viescolaire")
+    page.goto(live_server.url + reverse("saisie_eleve", args=[eleve.pk]))
+    expect(page.get_by_label("Heure d'arrivée")).to_be_hidden()
+
+    page.get_by_label("Retard").check()
+    expect(page.get_by_label("Heure de fin")).to_be_hidden()
+    page.get_by_label("Heure d'arrivée").fill("08:45")
+    page.get_by_role("button", name="Valider").click()
+
+    expect(page.get_by_label("Heure d'arrivée")).to_have_value("08:45")
+    retard = Evenement.objects.get()
+    assert (retard.type, f"{timezone.localtime(retard.fin):%H:%M}") == ("retard", "08:45")

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from absences.models import Action, Couleur, Horaire, Justificatif, Motif
+from absences import defaults
+from absences.models import Action, Couleur, Horaire, Justificatif, ModeleDocument, Motif
 from absences.parametrages import KINDS
 from absences.services import EvenementData, evenement_record
 from etablissements.models import AuditEntry
@@ -69,7 +70,7 @@ def test_a_duplicate_libelle_gets_a_message(habilitee_client, parametrages):
     )
 
     assert response.status_code == 200
-    assert "Ce libellé existe déjà." in response.content.decode()
+    assert "Ce libellé existe déjà : « Certificat médical »." in response.content.decode()
 
 
 def test_a_motif_in_use_cannot_be_deleted_only_retired(
@@ -194,3 +195,178 @@ def test_a_groupe_de_divisions_takes_only_this_schools_divisions(
     groupe = GroupeDivisions.objects.get(etablissement=etablissement)
     assert list(groupe.divisions.all()) == [mine]
     assert "3A" in habilitee_client.get(reverse("parametrages_groupes-de-divisions_list")).content.decode()
+
+
+@pytest.mark.parametrize("delai", ["99999999999999", "366"])
+def test_a_delai_beyond_a_year_is_refused_in_french(habilitee_client, etablissement, sms_action, delai):
+    response = habilitee_client.post(
+        reverse("parametrages_actions_add"),
+        {**_action_form(sms_action, "COLLEGE VH"), "delai_alerte_jours": delai},
+    )
+
+    assert response.status_code == 200
+    assert "Le délai de réponse est de 0 à 365 jours." in response.content.decode()
+    assert not Action.objects.filter(etablissement=etablissement, libelle_court="SMS2").exists()
+
+
+def test_a_delai_of_a_year_is_accepted_and_the_field_says_its_bounds(
+    habilitee_client, etablissement, sms_action
+):
+    html = habilitee_client.get(reverse("parametrages_actions_add")).content.decode()
+    assert 'min="0" max="365"' in html
+
+    response = habilitee_client.post(
+        reverse("parametrages_actions_add"),
+        {**_action_form(sms_action, "COLLEGE VH"), "delai_alerte_jours": "365"},
+    )
+
+    assert response.status_code == 302
+    assert Action.objects.get(etablissement=etablissement, libelle_court="SMS2").delai_alerte_jours == 365
+
+
+def test_the_migration_brings_a_delai_beyond_a_year_down_to_a_year(sms_action):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("absences.migrations.0002_action_delai_alerte_at_most_365")
+    Action.objects.filter(pk=sms_action.pk).update(delai_alerte_jours=32767)
+
+    migration.clamp_delais(apps, None)
+
+    sms_action.refresh_from_db()
+    assert sms_action.delai_alerte_jours == 365
+
+
+@pytest.mark.parametrize("libelle", ["maladie", "MALADIE", "  Maladie ", "Màladie"])
+def test_a_motif_repeating_another_but_for_case_or_accents_is_refused(
+    habilitee_client, etablissement, parametrages, libelle
+):
+    response = habilitee_client.post(reverse("parametrages_motifs_add"), {"libelle": libelle})
+
+    assert response.status_code == 200
+    assert "Ce libellé existe déjà : « Maladie »." in response.content.decode()
+    assert Motif.objects.filter(etablissement=etablissement).count() == len(defaults.MOTIFS)
+
+
+def test_a_motif_of_another_school_or_its_own_libelle_is_no_duplicate(
+    habilitee_client, etablissement, other_etablissement, parametrages, maladie
+):
+    Motif.objects.create(etablissement=other_etablissement, libelle="Stage")
+
+    added = habilitee_client.post(reverse("parametrages_motifs_add"), {"libelle": "stage"})
+    kept = habilitee_client.post(
+        reverse("parametrages_motifs_edit", args=[maladie.pk]), {"libelle": "maladie", "legitime": "on"}
+    )
+
+    assert added.status_code == kept.status_code == 302
+    maladie.refresh_from_db()
+    assert maladie.libelle == "maladie"
+
+
+def test_a_horaire_inside_another_of_the_same_kind_is_refused_and_names_it(
+    habilitee_client, etablissement, parametrages
+):
+    response = habilitee_client.post(
+        reverse("parametrages_horaires_add"),
+        {"libelle": "Soutien", "kind": "cours", "debut": "08:45", "fin": "09:10"},
+    )
+
+    assert response.status_code == 200
+    assert "Cet horaire chevauche l&#x27;horaire « 08:30 » (08:30 – 09:25) du même type" in (
+        response.content.decode()
+    )
+    assert not Horaire.objects.filter(etablissement=etablissement, libelle="Soutien").exists()
+
+
+def test_a_horaire_touching_another_or_of_another_kind_is_accepted(
+    habilitee_client, etablissement, parametrages
+):
+    url = reverse("parametrages_horaires_add")
+    touching = habilitee_client.post(
+        url, {"libelle": "Étude", "kind": "cours", "debut": "18:00", "fin": "18:45"}
+    )
+    other_kind = habilitee_client.post(
+        url, {"libelle": "Petit-déjeuner", "kind": "internat", "debut": "07:30", "fin": "08:45"}
+    )
+    retired = Horaire.objects.get(etablissement=etablissement, libelle="08:30")
+    retired.actif = False
+    retired.save()
+    replacing = habilitee_client.post(
+        url, {"libelle": "08:45", "kind": "cours", "debut": "08:45", "fin": "09:25"}
+    )
+
+    assert touching.status_code == other_kind.status_code == replacing.status_code == 302
+
+
+def test_modifying_a_horaire_is_not_an_overlap_with_itself(habilitee_client, etablissement, parametrages):
+    horaire = Horaire.objects.get(etablissement=etablissement, libelle="08:30")
+
+    response = habilitee_client.post(
+        reverse("parametrages_horaires_edit", args=[horaire.pk]),
+        {"libelle": "08:30", "kind": "cours", "debut": "08:35", "fin": "09:25"},
+    )
+
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("annee_fin", "message"),
+    [
+        (
+            "9999-12-31",
+            "Une année scolaire dure au plus 13 mois : sa fin doit être au plus tard le 01/10/2027.",
+        ),
+        (
+            "2027-10-02",
+            "Une année scolaire dure au plus 13 mois : sa fin doit être au plus tard le 01/10/2027.",
+        ),
+        ("2026-09-01", "La fin de l&#x27;année scolaire doit être après son début."),
+    ],
+)
+def test_the_valeurs_par_defaut_refuse_a_school_year_too_long_or_inverted(
+    habilitee_client, parametrages, annee_fin, message
+):
+    response = habilitee_client.post(
+        reverse("parametrages_valeurs"), {"annee_debut": "2026-09-01", "annee_fin": annee_fin}
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    parametrages.refresh_from_db()
+    assert parametrages.annee_fin.year < 9999
+
+
+def test_a_school_year_of_thirteen_months_is_accepted(habilitee_client, parametrages):
+    response = habilitee_client.post(
+        reverse("parametrages_valeurs"), {"annee_debut": "2026-08-31", "annee_fin": "2027-09-30"}
+    )
+
+    assert response.status_code == 302
+    parametrages.refresh_from_db()
+    assert str(parametrages.annee_fin) == "2027-09-30"
+
+
+def test_a_document_model_longer_than_four_sms_is_refused(habilitee_client, etablissement, parametrages):
+    url = reverse("parametrages_modeles-de-document_add")
+
+    refused = habilitee_client.post(url, {"nom": "roman", "texte": "Absence de [PRENOM]. " + "x" * 5000})
+    accepted = habilitee_client.post(url, {"nom": "court", "texte": "x" * 600})
+
+    assert refused.status_code == 200
+    assert "SMS par destinataire : 4 SMS au plus. Raccourcissez-le" in refused.content.decode()
+    assert accepted.status_code == 302
+    assert list(ModeleDocument.objects.filter(etablissement=etablissement).values_list("nom", flat=True)) == [
+        "court"
+    ]
+
+
+def test_the_preview_says_when_a_model_is_too_long(habilitee_client, parametrages):
+    data = habilitee_client.post(reverse("parametrages_modele_preview"), {"texte": "x" * 5000}).json()
+
+    assert data["parts"] == 33
+    assert data["too_long"].startswith("Ce texte ferait 33 SMS par destinataire")
+    assert (
+        habilitee_client.post(reverse("parametrages_modele_preview"), {"texte": "x" * 612}).json()["too_long"]
+        is None
+    )

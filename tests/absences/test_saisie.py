@@ -305,8 +305,73 @@ def test_each_waiting_sms_is_rerendered_from_the_model_of_its_own_action(
         destinataires=[f"lien:{legal1.pk}"],
     )
 
-    modify(data=EvenementData(type="retard", debut=evenement.debut, fin=evenement.fin), token="t-modif")
+    modify(data=EvenementData(type="retard", debut=today_at(8, 30), fin=today_at(8, 45)), token="t-modif")
 
     first, second = sms_of(evenement)
     assert first.text.startswith("Collège Victor Hugo : Pauline REITER (5B) est en retard le ")
     assert second.text == "Relance : retard de Pauline."
+
+
+def test_a_retard_is_entered_by_its_arrival_time_and_reads_so(
+    vie_scolaire_client, eleve, legal1, sms_action, provider
+):
+    response = vie_scolaire_client.post(
+        reverse("saisie_eleve", args=[eleve.pk]),
+        entry(type="retard", arrivee="08:45", action=sms_action.pk, destinataires=[f"lien:{legal1.pk}"]),
+    )
+
+    assert response.status_code == 302
+    retard = Evenement.objects.get()
+    assert (retard.type, retard.debut, retard.fin) == ("retard", today_at(8, 30), today_at(8, 45))
+    [sms] = sms_of(retard)
+    assert sms.event_label == f"Retard du {today_at(8, 30):%d/%m/%y} 08:30, arrivée à 08:45"
+    assert "est en retard le" in sms.text
+    page = vie_scolaire_client.get(reverse("saisie_evenement", args=[retard.pk])).content.decode()
+    assert 'name="arrivee" value="08:45"' in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({}, "Indiquez l&#x27;heure d&#x27;arrivée de l&#x27;élève en retard."),
+        ({"arrivee": "08:15"}, "L&#x27;heure d&#x27;arrivée doit être après 08:30 (Du)."),
+        ({"arrivee": "10:00"}, "Un retard tient dans son créneau (de 08:30 à 09:25)"),
+    ],
+)
+def test_a_retard_without_a_sensible_arrival_is_refused_in_french(
+    vie_scolaire_client, eleve, parametrages, overrides, message
+):
+    response = vie_scolaire_client.post(
+        reverse("saisie_eleve", args=[eleve.pk]), entry(type="retard", **overrides)
+    )
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Evenement.objects.exists()
+
+
+def test_the_service_refuses_a_retard_longer_than_its_slot(
+    etablissement, vie_scolaire_user, eleve, parametrages
+):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Un retard tient dans son créneau"):
+        evenement_record(
+            etablissement=etablissement,
+            user=vie_scolaire_user,
+            eleve=eleve,
+            data=EvenementData(type="retard", debut=today_at(8, 30), fin=today_at(18)),
+            token="t-retard",
+        )
+    assert not Evenement.objects.exists()
+
+
+def test_an_absence_still_reads_from_du_to_au(record):
+    from absences.rendering import evenement_label
+
+    absence = record().evenement
+
+    assert (
+        evenement_label(absence)
+        == f"Absence du {today_at(8, 30):%d/%m/%y} 08:30 au {today_at(18):%d/%m/%y} 18:00"
+    )
