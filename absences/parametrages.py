@@ -1,11 +1,13 @@
 """The Paramétrages lists, declared once: each is a model, a form and its columns; one set of views
 (list, add, modify, delete, retire) serves them all. An item in use cannot be deleted, only retired."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
 from eleves.models import GroupeDivisions
+from eleves.phones import phone_format
 
 from .forms import parametrages as forms
 from .models import Action, Couleur, Horaire, Justificatif, ModeleDocument, Motif
@@ -16,8 +18,13 @@ class Column:
     header: str
     attr: str
     swatch: bool = False  # shows the value as a colour sample
+    formatter: Callable[[str], str] | None = None  # shows the value as its form does
 
     def value(self, obj) -> str:
+        shown = self._raw_value(obj)
+        return self.formatter(shown) if self.formatter else shown
+
+    def _raw_value(self, obj) -> str:
         if display := getattr(obj, f"get_{self.attr}_display", None):
             return display()
         value = obj
@@ -132,7 +139,7 @@ KINDS: dict[str, ListKind] = {
                 Column("Délai (jours)", "delai_alerte_jours"),
                 Column("Traitement", "traitement"),
                 Column("Modèle de document", "modele"),
-                Column("Emetteur", "emetteur"),
+                Column("Emetteur", "emetteur", formatter=phone_format),
             ),
             used_by=("evenement_actions",),
             select_related=("modele",),

@@ -370,3 +370,16 @@ def test_the_preview_says_when_a_model_is_too_long(habilitee_client, parametrage
         habilitee_client.post(reverse("parametrages_modele_preview"), {"texte": "x" * 612}).json()["too_long"]
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"), [("+33472000000", "04 72 00 00 00"), ("COLLEGE VH", "COLLEGE VH")]
+)
+def test_the_actions_list_shows_the_emetteur_as_its_form_does(habilitee_client, sms_action, stored, shown):
+    sms_action.emetteur = stored
+    sms_action.save()
+
+    page = habilitee_client.get(reverse("parametrages_actions_list")).content.decode()
+
+    assert shown in page
+    assert "+33472000000" not in page
