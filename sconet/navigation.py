@@ -1,8 +1,9 @@
 """The SCONET left menu, in SCONET's words.
 
 An entry names the URL of its page; an entry whose page is not built yet has ``url_name=None`` and
-leads to the "pas encore disponible" page. Entries for the personne habilitée only are hidden from
-the others. The breadcrumb is derived from the entry of the current URL.
+leads to the "pas encore disponible" page. A heading leads to its first child whose page is built.
+Entries for the personne habilitée only are hidden from the others. The breadcrumb is derived from
+the entry of the current URL.
 """
 
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ class MenuEntry:
         if self.url_name:
             return reverse(self.url_name)
         if self.children:
-            return self.children[0].url
+            built = [child for child in self.children if child.url_name]
+            return (built or self.children)[0].url
         return reverse("coming_soon", args=[self.slug])
 
     def matches(self, url_name: str) -> bool:

@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from sconet import navigation
@@ -53,3 +54,12 @@ def test_every_menu_entry_answers(habilitee_client):
     for entry in navigation.visible_menu(habilitee=True):
         for item in (entry, *entry.children):
             assert habilitee_client.get(item.url).status_code == 200, item.slug
+
+
+@pytest.mark.parametrize("habilitee", [True, False])
+def test_the_envoi_aux_familles_heading_leads_to_sms_a_diffuser_as_the_procedure_says(habilitee):
+    menu = navigation.visible_menu(habilitee=habilitee)
+
+    heading = next(e for e in menu if e.slug == "envoi-aux-familles")
+
+    assert heading.url == reverse("sms_waiting")
