@@ -1,7 +1,7 @@
 from django import forms
 
 from .models import Division, LienParente, Responsable
-from .phones import PhoneError, mobile_parse, phone_format, phone_parse
+from .phones import PhoneError, is_foreign, mobile_parse, phone_format, phone_parse
 from .siecle.reader import MAX_XML_BYTES
 
 
@@ -116,6 +116,9 @@ class ResponsableForm(forms.ModelForm):
                 cleaned[name] = parse(cleaned[name], etranger=cleaned.get(f"{name}_etranger", False))
             except PhoneError as error:
                 self.add_error(name, error.message)
+            else:
+                # "+44 7…" typed with "français" ticked: the number says where it is from, as on import.
+                cleaned[f"{name}_etranger"] = is_foreign(cleaned[name])
         if cleaned.get("legal_1") and cleaned.get("legal_2"):
             self.add_error("legal_2", "Un responsable ne peut pas être à la fois Légal 1 et Légal 2.")
         for rank in (1, 2):

@@ -378,3 +378,18 @@ def test_the_csv_export_never_hands_a_spreadsheet_a_formula(vie_scolaire_client,
     [line] = [row for row in csv_response.content.decode("utf-8-sig").splitlines() if "HYPERLINK" in row]
     assert line.startswith("5B;\"'=HYPERLINK(")
     assert ";+32 470 12 34 99;" in line
+
+
+def test_a_foreign_mobile_typed_with_francais_ticked_is_kept_as_etranger(vie_scolaire_client, college):
+    lien = _lien("2310401", "4410002")  # Julien MARTIN, French numbers
+    url = reverse("eleves:responsable_modifier", args=[lien.eleve_id, lien.responsable_id])
+
+    response = vie_scolaire_client.post(
+        url, _form_data(lien, tel_mobile="+44 7911 123456", tel_mobile_etranger="False")
+    )
+
+    assert response.status_code == 302
+    julien = Responsable.objects.get(pk=lien.responsable_id)
+    assert (julien.tel_mobile, julien.tel_mobile_etranger) == ("+447911123456", True)
+    form_page = vie_scolaire_client.get(url).content.decode()
+    assert 'value="+44 7911 123456"' in form_page
