@@ -393,3 +393,19 @@ def test_a_foreign_mobile_typed_with_francais_ticked_is_kept_as_etranger(vie_sco
     assert (julien.tel_mobile, julien.tel_mobile_etranger) == ("+447911123456", True)
     form_page = vie_scolaire_client.get(url).content.decode()
     assert 'value="+44 7911 123456"' in form_page
+
+
+def test_the_import_report_shows_the_conflicting_mobiles_formatted(
+    vie_scolaire_client, habilitee_client, college, habilitee_user
+):
+    lien = _lien("2310401", "4410002")  # Julien MARTIN, +33698765432 in SIECLE
+    vie_scolaire_client.post(
+        reverse("eleves:responsable_modifier", args=[lien.eleve_id, lien.responsable_id]),
+        _form_data(lien, tel_mobile="06 98 76 54 33"),
+    )
+    again = siecle_import(etablissement=college, files=demo_export_files("sample-a"), user=habilitee_user)
+
+    html = habilitee_client.get(reverse("eleves:import_report", args=[again.pk])).content.decode()
+
+    assert "<td>Tél. Mobile</td><td>06 98 76 54 33</td><td>06 98 76 54 32</td>" in html
+    assert "+3369876543" not in html
