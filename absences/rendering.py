@@ -7,7 +7,7 @@ double its price.
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -51,6 +51,11 @@ def _plain(value) -> str:
     for nbsp, space in NON_BREAKING_SPACES.items():
         text = text.replace(nbsp, space)
     return text
+
+
+def date_label(day: date) -> str:
+    """15/02/2008, the year always on four digits (strftime writes year 1 as "01/01/1")."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 def _date(moment: datetime) -> str:

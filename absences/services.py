@@ -145,9 +145,12 @@ def _check_school_year(*, valeurs: ValeursParDefaut, debut: datetime, fin: datet
     for moment in (debut, fin):
         day = timezone.localtime(moment).date()
         if not valeurs.annee_debut <= day <= valeurs.annee_fin:
+            debut_label, fin_label = (
+                rendering.date_label(d) for d in (valeurs.annee_debut, valeurs.annee_fin)
+            )
             raise ValidationError(
-                f"La date du {day:%d/%m/%Y} est en dehors de l'année scolaire "
-                f"(du {valeurs.annee_debut:%d/%m/%Y} au {valeurs.annee_fin:%d/%m/%Y})."
+                f"La date du {rendering.date_label(day)} est en dehors de l'année scolaire "
+                f"(du {debut_label} au {fin_label})."
             )
 
 

@@ -5,6 +5,7 @@ from django import forms
 
 from sms.selectors import sms_sending_window
 
+from ..rendering import date_label
 from ..services import parametrages_ensure
 
 # A school year runs from September to early July; its end may fall at most 13 months after its start.
@@ -59,5 +60,5 @@ class ValeursParDefautForm(forms.Form):
             self.add_error(
                 "annee_fin",
                 f"Une année scolaire dure au plus {SCHOOL_YEAR_MAX_MONTHS} mois : "
-                f"sa fin doit être au plus tard le {latest:%d/%m/%Y}.",
+                f"sa fin doit être au plus tard le {date_label(latest)}.",
             )

@@ -383,3 +383,11 @@ def test_the_actions_list_shows_the_emetteur_as_its_form_does(habilitee_client, 
 
     assert shown in page
     assert "+33472000000" not in page
+
+
+def test_a_school_year_typed_in_year_one_names_its_latest_end_on_four_digits(habilitee_client, parametrages):
+    response = habilitee_client.post(
+        reverse("parametrages_valeurs"), {"annee_debut": "0001-01-01", "annee_fin": "0009-01-01"}
+    )
+
+    assert "sa fin doit être au plus tard le 01/02/0002." in response.content.decode()

@@ -212,6 +212,7 @@ def test_an_sms_already_sent_never_changes(record, legal1, vie_scolaire_user, pr
     [
         ({"du_heure": "10:40", "au_heure": "09:25"}, "La fin (Au) doit être postérieure au début (Du)."),
         ({"du_date": "2001-02-15", "au_date": "2001-02-15"}, "est en dehors de l&#x27;année scolaire"),
+        ({"du_date": "0001-01-01", "au_date": "0001-01-01"}, "La date du 01/01/0001 est en dehors"),
     ],
 )
 def test_bad_dates_are_refused_in_french_and_nothing_is_saved(
