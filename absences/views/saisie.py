@@ -36,8 +36,13 @@ class EleveChoiceView(VieScolaireRequiredMixin, ListView):
         return selectors.eleves_search(etablissement=etablissement, query=self.query, division=self.division)
 
     def get_context_data(self, **kwargs):
+        searched = "q" in self.request.GET or "division" in self.request.GET
         return super().get_context_data(
-            divisions=self.divisions, division=self.division, query=self.query, **kwargs
+            divisions=self.divisions,
+            division=self.division,
+            query=self.query,
+            without_criteria=searched and not self.query and self.division is None,
+            **kwargs,
         )
 
 

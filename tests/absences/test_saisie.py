@@ -264,6 +264,16 @@ def test_choose_the_pupil_by_name_or_division(vie_scolaire_client, eleve):
     assert reverse("saisie_eleve", args=[eleve.pk]) in by_division
 
 
+def test_chercher_without_criteria_says_what_to_fill_in(vie_scolaire_client, eleve):
+    first_visit = vie_scolaire_client.get(reverse("saisie")).content.decode()
+    without_criteria = vie_scolaire_client.get(reverse("saisie"), {"q": " ", "division": ""}).content.decode()
+
+    hint = "Saisissez un nom ou un prénom, ou choisissez une division"
+    assert hint not in first_visit
+    assert hint in without_criteria
+    assert reverse("saisie_eleve", args=[eleve.pk]) not in without_criteria
+
+
 def test_the_entry_form_has_one_motif_field_and_keeps_the_chosen_motif(vie_scolaire_client, record, maladie):
     evenement = record(debut=today_at(8, 30), fin=today_at(9, 25), motif=maladie).evenement
 
