@@ -69,24 +69,28 @@ def _parametrages_create(*, etablissement) -> ValeursParDefaut:
 def valeurs_par_defaut_update(
     *, etablissement, user, annee_debut: date, annee_fin: date, sms_start: time | None, sms_end: time | None
 ) -> ValeursParDefaut:
+    """The school year (journaled with what changed) and the SMS sending window (journaled by sms)."""
     from sms.services import sms_sending_window_set
 
     with transaction.atomic():
         valeurs = parametrages_ensure(etablissement=etablissement)
-        valeurs.annee_debut, valeurs.annee_fin = annee_debut, annee_fin
-        valeurs.save(update_fields=["annee_debut", "annee_fin"])
+        before = _school_year_label(valeurs.annee_debut, valeurs.annee_fin)
+        if (valeurs.annee_debut, valeurs.annee_fin) != (annee_debut, annee_fin):
+            valeurs.annee_debut, valeurs.annee_fin = annee_debut, annee_fin
+            valeurs.save(update_fields=["annee_debut", "annee_fin"])
+            audit_record(
+                etablissement=etablissement,
+                user=user,
+                action="absences.valeurs_par_defaut_changed",
+                summary=f"Année scolaire : {before} → {_school_year_label(annee_debut, annee_fin)}",
+                details={"annee": [annee_debut.isoformat(), annee_fin.isoformat()]},
+            )
         sms_sending_window_set(etablissement=etablissement, user=user, start=sms_start, end=sms_end)
-        audit_record(
-            etablissement=etablissement,
-            user=user,
-            action="absences.valeurs_par_defaut_changed",
-            summary="Valeurs par défaut modifiées",
-            details={
-                "annee": [annee_debut.isoformat(), annee_fin.isoformat()],
-                "fenetre_sms": [t.strftime("%H:%M") if t else "" for t in (sms_start, sms_end)],
-            },
-        )
     return valeurs
+
+
+def _school_year_label(debut: date, fin: date) -> str:
+    return f"du {rendering.date_label(debut)} au {rendering.date_label(fin)}"
 
 
 def modele_create(*, etablissement, nom: str, texte: str) -> ModeleDocument:

@@ -23,6 +23,7 @@ OPERATIONS: dict[str, str] = {
     "sms.cancelled": "SMS supprimés",
     "sms.provider_settings_changed": "Fournisseur de services modifié",
     "sms.resent": "SMS renvoyé",
+    "sms.sending_window_changed": "Plage d'envoi des SMS modifiée",
     "sms.test_sent": "SMS de test envoyé",
 }
 

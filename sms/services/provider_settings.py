@@ -46,7 +46,8 @@ def provider_build(provider_settings: ProviderSettings) -> Provider:
     return provider_class(credentials)
 
 
-def _journal(*, etablissement, user, fields: list[str], summary: str) -> None:
+def _history(*, etablissement, user, fields: list[str], summary: str) -> None:
+    """A change in the provider page's "Historique des modifications"."""
     ProviderSettingsChange.objects.create(
         etablissement=etablissement,
         user=user if user is not None and user.is_authenticated else None,
@@ -54,6 +55,10 @@ def _journal(*, etablissement, user, fields: list[str], summary: str) -> None:
         fields=fields,
         summary=summary,
     )
+
+
+def _journal(*, etablissement, user, fields: list[str], summary: str) -> None:
+    _history(etablissement=etablissement, user=user, fields=fields, summary=summary)
     audit_record(
         etablissement=etablissement,
         user=user,
@@ -187,17 +192,28 @@ def sms_sending_window_set(*, etablissement, user, start: time | None, end: time
     if start is not None and start == end:
         raise ValueError("La plage d'envoi des SMS ne peut pas commencer et finir à la même heure.")
     row = _settings_for_update(etablissement)
+    before = _window_label(row.window_start, row.window_end)
     if (row.window_start, row.window_end) == (start, end):
         return
     row.window_start, row.window_end = start, end
     row.save(update_fields=["window_start", "window_end", "updated_at"])
-    shown = f"de {start:%H:%M} à {end:%H:%M}" if start else "à toute heure"
-    _journal(
+    fields, summary = (
+        [FIELD_LABELS["window"]],
+        f"{FIELD_LABELS['window']} : {before} → {_window_label(start, end)}",
+    )
+    _history(etablissement=etablissement, user=user, fields=fields, summary=summary)
+    audit_record(
         etablissement=etablissement,
         user=user,
-        fields=[FIELD_LABELS["window"]],
-        summary=f"{FIELD_LABELS['window']} : {shown}",
+        action="sms.sending_window_changed",
+        summary=summary,
+        details={"champs": fields},
     )
+
+
+def _window_label(start: time | None, end: time | None) -> str:
+    """ "07:30–20:00", or "à toute heure" when SMS may leave at any time."""
+    return f"{start:%H:%M}–{end:%H:%M}" if start is not None else "à toute heure"
 
 
 def provider_block(*, etablissement_id: int, message: str) -> None:

@@ -1,5 +1,7 @@
 """Paramétrages: one set of list pages for every list; in use means retired, never deleted."""
 
+from datetime import time
+
 import pytest
 from django.urls import reverse
 
@@ -8,6 +10,7 @@ from absences.models import Action, Couleur, Horaire, Justificatif, ModeleDocume
 from absences.parametrages import KINDS
 from absences.services import EvenementData, evenement_record
 from etablissements.models import AuditEntry
+from sms.services import sms_sending_window_set
 
 from .conftest import today_at
 
@@ -391,3 +394,34 @@ def test_a_school_year_typed_in_year_one_names_its_latest_end_on_four_digits(hab
     )
 
     assert "sa fin doit être au plus tard le 01/02/0002." in response.content.decode()
+
+
+def test_the_journal_says_what_the_valeurs_par_defaut_changed(
+    habilitee_client, etablissement, habilitee_user, parametrages
+):
+    sms_sending_window_set(etablissement=etablissement, user=habilitee_user, start=time(7, 30), end=time(20))
+    valeurs = parametrages
+    AuditEntry.objects.all().delete()
+
+    habilitee_client.post(
+        reverse("parametrages_valeurs"),
+        {
+            "annee_debut": valeurs.annee_debut.isoformat(),
+            "annee_fin": "2027-07-04",
+            "sms_start": "08:00",
+            "sms_end": "19:00",
+        },
+    )
+
+    journal = set(AuditEntry.objects.values_list("action", "summary"))
+    assert journal == {
+        (
+            "absences.valeurs_par_defaut_changed",
+            f"Année scolaire : du {valeurs.annee_debut:%d/%m/%Y} au {valeurs.annee_fin:%d/%m/%Y} "
+            f"→ du {valeurs.annee_debut:%d/%m/%Y} au 04/07/2027",
+        ),
+        ("sms.sending_window_changed", "Plage d'envoi des SMS : 07:30–20:00 → 08:00–19:00"),
+    }
+    page = habilitee_client.get(reverse("journal")).content.decode()
+    assert "<td>Plage d&#x27;envoi des SMS modifiée</td>" in page
+    assert "<td>Fournisseur de services modifié</td>" not in page

@@ -235,6 +235,8 @@ def test_the_sending_window_is_journaled_and_checked(etablissement, habilitee_us
 
     row = ProviderSettings.objects.get(etablissement=etablissement)
     assert (row.window_start, row.window_end) == (time(7, 30), time(20, 0))
-    assert ProviderSettingsChange.objects.get().summary == "Plage d'envoi des SMS : de 07:30 à 20:00"
+    assert (
+        ProviderSettingsChange.objects.get().summary == "Plage d'envoi des SMS : à toute heure → 07:30–20:00"
+    )
     with pytest.raises(ValueError, match="l'heure de début et l'heure de fin"):
         sms_sending_window_set(etablissement=etablissement, user=habilitee_user, start=time(7, 30), end=None)
