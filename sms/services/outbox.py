@@ -25,8 +25,9 @@ from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from eleves.models import Eleve, Lien, Responsable
+from eleves.phones import is_mobile
 from eleves.services import responsable_mobile_correct
-from eleves.sms_reach import sms_consent, sms_reach
+from eleves.sms_reach import INVALID_MOBILE, sms_consent, sms_reach
 from etablissements.services import audit_record
 from sms.encoding import analyse
 from sms.models import RESENDABLE_STATES, OutboundSms, SmsHistory, SmsState
@@ -509,6 +510,8 @@ def sms_recheck_recipients(*, token: str, rows: Sequence[ClaimedSms]) -> list[Cl
             refused[sms.pk] = f"Annulé à l'envoi : le responsable {NO_LONGER_LINKED}"
         elif not reach.can_receive:
             refused[sms.pk] = f"Annulé à l'envoi, le responsable ne peut plus le recevoir : {reach.reason}"
+        elif sms.tel_mobile != sms.phone and not is_mobile(sms.tel_mobile):
+            refused[sms.pk] = f"Annulé à l'envoi, le responsable ne peut plus le recevoir : {INVALID_MOBILE}"
         elif sms.tel_mobile != sms.phone:
             moved[sms.pk] = sms.tel_mobile
     if refused:
