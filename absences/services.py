@@ -12,7 +12,13 @@ from django.utils import timezone
 from eleves.models import Eleve
 from etablissements.services import audit_record
 from sms.selectors import school_year_of
-from sms.services import SmsDraft, sms_cancel_waiting, sms_enqueue, sms_rerender_waiting
+from sms.services import (
+    SmsDraft,
+    sms_cancel_waiting,
+    sms_enqueue,
+    sms_requeue_cancelled,
+    sms_rerender_waiting,
+)
 
 from . import defaults, rendering
 from .models import (
@@ -132,6 +138,8 @@ class ActionOutcome:
         default_factory=list
     )  # "REITER Pauline : Légal 1 - Financier (M. REITER Daniel)"
     not_reached: list[str] = field(default_factory=list)  # "... : n'accepte pas les SMS"
+    # SMS annulé when the event was justified, waiting again now that it no longer is.
+    requeued: int = 0
     # An appel leaves alone the pupils already recorded on the slot: "DUPONT Léa (Absence du ...)".
     already_recorded: list[str] = field(default_factory=list)
     already_done: bool = False
@@ -324,6 +332,9 @@ def evenement_record(
     return outcome
 
 
+JUSTIFIED_REASON = "Évènement justifié avant l'envoi"
+
+
 def evenement_update(
     *,
     etablissement,
@@ -334,8 +345,9 @@ def evenement_update(
     action: Action | None = None,
     destinataires: Sequence[str] = (),
 ) -> ActionOutcome:
-    """Modifies an event. Its SMS still waiting are re-rendered, or cancelled if it is now justified;
-    an SMS already sent never changes. A new action is recorded (once per form token)."""
+    """Modifies an event. Its SMS still waiting are re-rendered, or cancelled if it is now justified
+    (and queued again, as new SMS, if it no longer is); an SMS already sent never changes. A new
+    action is recorded (once per form token)."""
     outcome = ActionOutcome(evenements=[evenement])
     with transaction.atomic():
         _lock_eleves([evenement.eleve])
@@ -348,12 +360,18 @@ def evenement_update(
         evenement.save()
         if evenement.justifie and not was_justified:
             sms_cancel_waiting(
-                etablissement=etablissement,
-                event_key=evenement.event_key,
-                reason="Évènement justifié avant l'envoi",
-                user=user,
+                etablissement=etablissement, event_key=evenement.event_key, reason=JUSTIFIED_REASON, user=user
             )
         else:
+            if was_justified and not evenement.justifie:
+                outcome.requeued = len(
+                    sms_requeue_cancelled(
+                        etablissement=etablissement,
+                        event_key=evenement.event_key,
+                        reason=JUSTIFIED_REASON,
+                        user=user,
+                    )
+                )
             _sms_rerender(etablissement=etablissement, evenement=evenement)
         if action is not None and not EvenementAction.objects.filter(token=token).exists():
             _actions_apply(

@@ -296,3 +296,9 @@ class SmsHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sms_id} {self.state} {self.at:%d/%m/%Y %H:%M}"
+
+    @property
+    def state_display(self) -> str:
+        """A line in "sending" records the Diffuser (or what happened while a worker held the SMS):
+        "diffusé", since "en cours d'envoi" alone would say a request is under way."""
+        return "diffusé" if self.state == SmsState.SENDING else self.get_state_display()

@@ -11,6 +11,12 @@ def outcome_report(request, outcome: ActionOutcome) -> None:
         )
         return
     messages.success(request, f"{len(outcome.evenements)} évènement(s) enregistré(s).")
+    if outcome.requeued:
+        messages.info(
+            request,
+            f"{outcome.requeued} SMS annulé(s) par la justification remis en attente de diffusion "
+            "(SMS à diffuser) : l'évènement n'est plus justifié.",
+        )
     if outcome.already_recorded:
         messages.warning(
             request,

@@ -14,6 +14,7 @@ from .outbox import (
     sms_cancel_waiting,
     sms_enqueue,
     sms_release,
+    sms_requeue_cancelled,
     sms_rerender_waiting,
     sms_resend,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "sms_poll_statuses",
     "sms_polled_etablissements",
     "sms_release",
+    "sms_requeue_cancelled",
     "sms_rerender_waiting",
     "sms_resend",
     "sms_sending_window_set",

@@ -25,8 +25,9 @@ from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from eleves.models import Eleve, Lien, Responsable
+from eleves.phones import is_mobile
 from eleves.services import responsable_mobile_correct
-from eleves.sms_reach import sms_consent, sms_reach
+from eleves.sms_reach import INVALID_MOBILE, sms_consent, sms_reach
 from etablissements.services import audit_record
 from sms.encoding import analyse
 from sms.models import RESENDABLE_STATES, OutboundSms, SmsHistory, SmsState
@@ -251,6 +252,54 @@ def sms_cancel_waiting(*, etablissement, event_key: str, reason: str, user) -> i
     )
 
 
+def sms_requeue_cancelled(*, etablissement, event_key: str, reason: str, user) -> list[OutboundSms]:
+    """The event's SMS annulé for ``reason`` wait again in SMS à diffuser, each as a new SMS (an annulé
+    SMS stays annulé: states only move forward): e.g. when an event justified by mistake no longer is.
+    Each goes to its responsable's mobile as it is now; one who can no longer receive SMS gets none.
+    Queues each again once. Returns the SMS queued."""
+    cancelled = OutboundSms.objects.filter(
+        etablissement=etablissement, event_key=event_key, state=SmsState.CANCELLED, error_message=reason
+    ).select_related("responsable", "eleve")
+    by_key = {f"{sms.dedup_key}:remis:{sms.pk}": sms for sms in cancelled}
+    queued_before = set(
+        OutboundSms.objects.filter(etablissement=etablissement, dedup_key__in=list(by_key)).values_list(
+            "dedup_key", flat=True
+        )
+    )
+    drafts = [
+        _draft_again(
+            sms,
+            dedup_key=key,
+            responsable=sms.responsable,
+            phone=sms.responsable.tel_mobile if sms.responsable else sms.phone,
+        )
+        for key, sms in by_key.items()
+        if key not in queued_before and (sms.responsable is None or sms_reach(sms.responsable).can_receive)
+    ]
+    return sms_enqueue(etablissement=etablissement, user=user, drafts=drafts) if drafts else []
+
+
+def _draft_again(
+    sms: OutboundSms, *, dedup_key: str, responsable: Responsable | None, phone: str
+) -> SmsDraft:
+    """A new SMS with the text and labels of ``sms``."""
+    return SmsDraft(
+        dedup_key=dedup_key,
+        event_key=sms.event_key,
+        eleve=sms.eleve,
+        responsable=responsable,
+        phone=phone,
+        recipient_label=sms.recipient_label,
+        text=sms.text,
+        sender=sms.sender,
+        service_code=sms.service_code,
+        eleve_label=sms.eleve_label,
+        division_label=sms.division_label,
+        event_label=sms.event_label,
+        action_label=sms.action_label,
+    )
+
+
 def sms_rerender_waiting(
     *, etablissement, event_key: str, event_label: str, text_for: Callable[[OutboundSms], str]
 ) -> int:
@@ -330,21 +379,12 @@ def sms_resend(*, etablissement, user, sms: OutboundSms, phone: str) -> Outbound
         # Corrected for the responsable, not for this SMS only: the next SMS goes there too, and
         # the dispatch sends to the responsable's mobile as it is then.
         responsable_mobile_correct(responsable=sms.responsable, user=user, tel_mobile=phone)
-    draft = SmsDraft(
+    draft = _draft_again(
+        sms,
         # Once per SMS, or once more after each resend deleted from SMS à diffuser.
         dedup_key=f"sms.renvoi:{sms.reference}" + (f":{previous.pk}" if previous else ""),
-        event_key=sms.event_key,
-        eleve=sms.eleve,
-        responsable=None,  # the responsable is set below: sms_reach would refuse the old number
+        responsable=None,  # the responsable is set below: sms_reach would read the old number
         phone=phone,
-        recipient_label=sms.recipient_label,
-        text=sms.text,
-        sender=sms.sender,
-        service_code=sms.service_code,
-        eleve_label=sms.eleve_label,
-        division_label=sms.division_label,
-        event_label=sms.event_label,
-        action_label=sms.action_label,
     )
     (new_sms,) = sms_enqueue(etablissement=etablissement, user=user, drafts=[draft])
     if sms.responsable_id:
@@ -509,6 +549,8 @@ def sms_recheck_recipients(*, token: str, rows: Sequence[ClaimedSms]) -> list[Cl
             refused[sms.pk] = f"Annulé à l'envoi : le responsable {NO_LONGER_LINKED}"
         elif not reach.can_receive:
             refused[sms.pk] = f"Annulé à l'envoi, le responsable ne peut plus le recevoir : {reach.reason}"
+        elif sms.tel_mobile != sms.phone and not is_mobile(sms.tel_mobile):
+            refused[sms.pk] = f"Annulé à l'envoi, le responsable ne peut plus le recevoir : {INVALID_MOBILE}"
         elif sms.tel_mobile != sms.phone:
             moved[sms.pk] = sms.tel_mobile
     if refused:

@@ -386,3 +386,30 @@ def test_an_absence_still_reads_from_du_to_au(record):
         evenement_label(absence)
         == f"Absence du {today_at(8, 30):%d/%m/%y} 08:30 au {today_at(18):%d/%m/%y} 18:00"
     )
+
+
+def test_an_event_no_longer_justified_queues_again_the_sms_its_justification_cancelled(
+    record, legal1, vie_scolaire_user, provider
+):
+    evenement = record(destinataires=[f"lien:{legal1.pk}"]).evenement
+    certificat = Justificatif.objects.get(etablissement=evenement.etablissement, libelle="Certificat médical")
+
+    def update(justificatif, token):
+        return evenement_update(
+            etablissement=evenement.etablissement,
+            user=vie_scolaire_user,
+            evenement=evenement,
+            data=EvenementData(
+                type="absence", debut=evenement.debut, fin=evenement.fin, justificatif=justificatif
+            ),
+            token=token,
+        )
+
+    update(certificat, "t-justif")
+    unjustified = update(None, "t-plus-justif")
+    update(certificat, "t-justif-2")
+    again = update(None, "t-plus-justif-2")
+
+    states = [sms.state for sms in sms_of(evenement)]
+    assert (unjustified.requeued, again.requeued) == (1, 1)
+    assert sorted(states) == ["cancelled", "cancelled", "queued"]  # one SMS waiting, never two

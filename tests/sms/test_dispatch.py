@@ -66,6 +66,21 @@ def test_a_responsable_no_longer_linked_to_the_pupil_is_sent_nothing(etablisseme
     assert OutboundSms.objects.get(pk=kept.pk).state == SmsState.SUBMITTED
 
 
+def test_a_mobile_changed_since_queueing_to_a_number_that_is_not_a_mobile_cancels_the_sms(
+    etablissement, simulator
+):
+    (sms,) = _released(etablissement, 1)
+    Responsable.objects.filter(pk=sms.responsable_id).update(tel_mobile="+33472000000")  # a landline
+
+    assert sms_dispatch(etablissement_id=etablissement.pk).submitted == 0
+
+    sms.refresh_from_db()
+    assert (sms.state, sms.error_message) == (
+        SmsState.CANCELLED,
+        "Annulé à l'envoi, le responsable ne peut plus le recevoir : numéro de mobile invalide",
+    )
+
+
 def test_a_responsable_whose_mobile_changed_since_queueing_gets_it_at_the_new_number(
     etablissement, simulator, monkeypatch
 ):

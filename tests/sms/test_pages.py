@@ -304,13 +304,16 @@ def test_another_schools_sms_is_not_found(vie_scolaire_client, other_etablisseme
     assert OutboundSms.objects.count() == 1
 
 
-def test_the_detail_page_shows_the_history(vie_scolaire_client, etablissement):
+def test_the_detail_page_shows_the_history(vie_scolaire_client, etablissement, vie_scolaire_user):
     (sms,) = queue_sms(etablissement, 1)
+    services.sms_release(etablissement=etablissement, user=vie_scolaire_user, ids=[sms.pk])
 
     page = page_text(vie_scolaire_client.get(reverse("sms_detail", args=[sms.pk])))
 
-    assert "en attente de diffusion" in page
     assert "Historique" in page
+    assert "<td>en attente de diffusion</td>" in page
+    assert "<td>diffusé</td><td>Diffusé par viescolaire</td>" in page
+    assert "en attente d'envoi -" in page  # no worker holds it yet
 
 
 @pytest.mark.parametrize(
