@@ -16,7 +16,7 @@ OPERATIONS: dict[str, str] = {
     "absences.parametrage_rétabli": "Paramétrage rétabli",
     "absences.parametrage_supprimé": "Paramétrage supprimé",
     "absences.valeurs_par_defaut_changed": "Valeurs par défaut modifiées",
-    "eleves.consent_changed": "Consentement SMS modifié",
+    "eleves.consent_changed": "Consentement SMS ou Tél. Mobile modifié",
     "eleves.siecle_imported": "Import SIECLE",
     "sms.batch_dispatched": "Lot de SMS transmis au fournisseur",
     "sms.batch_released": "SMS diffusés",

@@ -25,7 +25,7 @@ from etablissements.roles import (
 )
 from sms import selectors, services
 from sms.forms import PhoneForm, ProviderSettingsForm, SmsSelectionForm
-from sms.models import OutboundSms
+from sms.models import OutboundSms, SmsState
 from sms.services.provider_settings import provider_label
 
 PAGE_SIZE = 20
@@ -88,11 +88,12 @@ class SmsWaitingView(SmsListMixin, ListView):
             count = services.sms_cancel_selected(
                 etablissement=request.etablissement, user=request.user, ids=ids
             )
-            messages.success(
-                request,
-                f"{count} SMS supprimé(s) : ils restent visibles, annulés, "
-                "dans « SMS invalides ou non remis ».",
-            )
+            if count:
+                messages.success(
+                    request,
+                    f"{count} SMS supprimé(s) : ils restent visibles, annulés, "
+                    "dans « SMS invalides ou non remis ».",
+                )
         elif not selectors.provider_is_configured(etablissement=request.etablissement):
             messages.error(
                 request,
@@ -175,8 +176,17 @@ class SmsDetailView(VieScolaireRequiredMixin, EtablissementScopedMixin, DetailVi
     context_object_name = "sms"
 
     def get_context_data(self, **kwargs):
+        sms = self.object
+        waiting_for_hours = sms.state == SmsState.SENDING and not sms.claim_token
         return super().get_context_data(
-            history=self.object.history.all(), phone=phone_format(self.object.phone), **kwargs
+            history=sms.history.all(),
+            phone=phone_format(sms.phone),
+            sending_resumes_at=selectors.provider_settings_for(
+                etablissement=sms.etablissement
+            ).sending_resumes_at(timezone.now())
+            if waiting_for_hours
+            else None,
+            **kwargs,
         )
 
 
@@ -186,7 +196,9 @@ def sms_resend_view(request, pk: int):
     sms = get_object_or_404(
         OutboundSms.objects.select_related("responsable"), pk=pk, etablissement=request.etablissement
     )
-    form = PhoneForm(request.POST or None, initial={"phone": phone_format(sms.phone)})
+    # The responsable's mobile when it was corrected since (a resend deleted, a fiche updated).
+    known = sms.responsable.tel_mobile if sms.responsable and sms.responsable.tel_mobile else sms.phone
+    form = PhoneForm(request.POST or None, initial={"phone": phone_format(known)})
     if sms.resent is not None:
         messages.info(
             request,

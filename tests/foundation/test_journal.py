@@ -254,7 +254,7 @@ def test_a_changed_mobile_shows_masked_in_the_journal(habilitee_client, etabliss
 
     html = habilitee_client.get(URL).content.decode()
 
-    assert "Consentement SMS modifié" in html
+    assert "Consentement SMS ou Tél. Mobile modifié" in html
     assert "06 •• •• •• 78" in html
     assert "06 •• •• •• 32" in html
     for number in ("12345678", "12 34 56 78", "98765432", "98 76 54 32"):

@@ -446,3 +446,31 @@ def test_sms_a_diffuser_warns_of_a_responsable_who_withdrew_consent_since(vie_sc
 
     assert page.count("ce SMS sera annulé à la diffusion") == 1
     assert "SMS impossible : n'accepte pas les SMS (changé depuis la mise en attente)" in page
+
+
+def test_the_detail_of_an_sms_held_by_the_sending_hours_says_when_it_leaves(
+    vie_scolaire_client, etablissement, simulator, vie_scolaire_user
+):
+    now = timezone.localtime()
+    opens = now + timedelta(hours=1)
+    simulator.window_start, simulator.window_end = opens.time(), (now + timedelta(hours=2)).time()
+    simulator.save()
+    (sms,) = queue_sms(etablissement, 1)
+    services.sms_release(etablissement=etablissement, user=vie_scolaire_user, ids=[sms.pk])
+
+    page = page_text(vie_scolaire_client.get(reverse("sms_detail", args=[sms.pk])))
+
+    assert "Hors de la plage d'envoi : il partira le " in page
+    assert f"à {opens:%H:%M}." in page
+
+
+def test_the_resend_form_offers_the_responsables_mobile_when_it_was_corrected_since(
+    vie_scolaire_client, etablissement
+):
+    (sms,) = queue_sms(etablissement, 1)
+    OutboundSms.objects.filter(pk=sms.pk).update(state=SmsState.INVALID)
+    Responsable.objects.filter(pk=sms.responsable_id).update(tel_mobile="+33612345678")
+
+    page = page_text(vie_scolaire_client.get(reverse("sms_resend", args=[sms.pk])))
+
+    assert 'value="06 12 34 56 78"' in page
