@@ -140,7 +140,9 @@ def test_the_whole_procedure_from_the_provider_keys_to_the_synthese(
     expect(row).to_contain_text("Envoi de SMS")
     expect(row).to_contain_text("3C")
     expect(row).to_contain_text("Légal 1")
+    page.wait_for_load_state()  # "tout sélectionner" works once the page's script has run
     page.get_by_label("tout sélectionner").check()
+    expect(row.get_by_role("checkbox")).to_be_checked()
     screenshot("sms-a-diffuser", page)
     page.get_by_role("button", name="Diffuser les SMS sélectionnés").click()
 

@@ -38,7 +38,9 @@ def test_dispatch_from_sms_a_diffuser_then_en_transit_then_delivre_and_the_synth
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="SMS à diffuser").click()
     expect(page.get_by_text("Il y a actuellement 3 SMS en attente de diffusion")).to_be_visible()
     expect(page.get_by_text("Enregistrement(s) 1 à 3, sur 3 trouvé(s)")).to_be_visible()
+    page.wait_for_load_state()  # "tout sélectionner" works once the page's script has run
     page.get_by_label("tout sélectionner").check()
+    expect(page.get_by_role("checkbox", name=re.compile("Sélectionner le SMS")).last).to_be_checked()
     page.get_by_role("checkbox", name=re.compile("Sélectionner le SMS")).first.uncheck()
     screenshot("sms-a-diffuser")
     page.get_by_role("button", name="Diffuser les SMS sélectionnés").click()
