@@ -4,7 +4,9 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views import View
 
 from eleves.models import Division
@@ -93,5 +95,11 @@ class AppelView(VieScolaireRequiredMixin, View):
                     form.add_error(None, error)
                 else:
                     outcome_report(request, outcome)
-                    return redirect("appel")
+                    # Back to the same class and slot: it shows who is now recorded.
+                    slot = {
+                        "division": form.cleaned_data["division"].pk,
+                        "date": form.cleaned_data["date"].isoformat(),
+                        "horaire": form.cleaned_data["horaire"].pk,
+                    }
+                    return redirect(f"{reverse('appel')}?{urlencode(slot)}")
         return self.render(form, status=400)

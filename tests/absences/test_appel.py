@@ -81,6 +81,8 @@ def test_the_appel_page_shows_pupils_already_recorded_and_records_the_others(
     )
 
     reported = page_text(vie_scolaire_client.get(again.url))
+    assert f"division={division.pk}" in again.url  # back on the same class and slot
+    assert f'value="{eleves[0].pk}" id="absent-{eleves[0].pk}" checked disabled' in reported
     shown = vie_scolaire_client.get(
         reverse("appel"),
         {"division": division.pk, "date": today_at(8, 30).date().isoformat(), "horaire": horaire.pk},
