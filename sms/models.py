@@ -249,7 +249,11 @@ class OutboundSms(models.Model):
 
     @property
     def can_be_resent(self) -> bool:
-        return self.state in RESENDABLE_STATES and self.resent is None
+        return self.state in RESENDABLE_STATES and self.resent is None and self.responsable_accepts_sms
+
+    @property
+    def responsable_accepts_sms(self) -> bool:
+        return self.responsable is None or self.responsable.accepte_sms
 
     @property
     def recipient_consent(self) -> SmsReach:

@@ -132,8 +132,9 @@ def sms_waiting_list(*, etablissement, sort: str = "") -> QuerySet[OutboundSms]:
 def sms_tracking_list(*, etablissement, tab: str, sort: str = "") -> QuerySet[OutboundSms]:
     queryset = (
         OutboundSms.objects.filter(TRACKING_TABS[tab], etablissement=etablissement)
-        .select_related("resent_as")
-        .only(*LIST_FIELDS, "resent_as__state")  # "renvoyé", or to send again if that one was deleted
+        .select_related("resent_as", "responsable")
+        # "renvoyé", or to send again (if that one was deleted, and the responsable still accepts SMS)
+        .only(*LIST_FIELDS, "resent_as__state", "responsable__accepte_sms", "responsable__tel_mobile")
     )
     return _sorted(queryset, sort, ("-state_changed_at", "-pk"))
 

@@ -205,6 +205,9 @@ def sms_resend_view(request, pk: int):
             f"Ce SMS a déjà été renvoyé au {phone_format(sms.resent.phone)} : voici le nouveau SMS.",
         )
         return redirect("sms_detail", pk=sms.resent.pk)
+    if not sms.responsable_accepts_sms:
+        messages.error(request, "Le responsable n'accepte plus les SMS : ce SMS ne peut pas être renvoyé.")
+        return redirect("sms_detail", pk=sms.pk)
     if not sms.can_be_resent:
         messages.error(request, "Seul un SMS invalide, non remis ou en échec peut être renvoyé.")
         return redirect("sms_detail", pk=sms.pk)

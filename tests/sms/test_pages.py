@@ -474,3 +474,16 @@ def test_the_resend_form_offers_the_responsables_mobile_when_it_was_corrected_si
     page = page_text(vie_scolaire_client.get(reverse("sms_resend", args=[sms.pk])))
 
     assert 'value="06 12 34 56 78"' in page
+
+
+def test_no_resend_is_offered_when_the_responsable_no_longer_accepts_sms(vie_scolaire_client, etablissement):
+    (sms,) = queue_sms(etablissement, 1)
+    OutboundSms.objects.filter(pk=sms.pk).update(state=SmsState.INVALID)
+    Responsable.objects.filter(pk=sms.responsable_id).update(accepte_sms=False)
+
+    listed = page_text(vie_scolaire_client.get(reverse("sms_tracking_failed")))
+    refused = page_text(vie_scolaire_client.get(reverse("sms_resend", args=[sms.pk]), follow=True))
+
+    assert reverse("sms_resend", args=[sms.pk]) not in listed
+    assert "le responsable n'accepte plus les SMS" in listed
+    assert "Le responsable n'accepte plus les SMS : ce SMS ne peut pas être renvoyé." in refused
