@@ -231,6 +231,7 @@ class ConsentChange(models.Model):
     class Source(models.TextChoices):
         SAISIE = "saisie", "saisie"
         IMPORT = "import", "import SIECLE"
+        RENVOI = "renvoi", "correction pour renvoyer un SMS"
 
     responsable = models.ForeignKey(Responsable, on_delete=models.CASCADE, related_name="consent_changes")
     at = models.DateTimeField("le", auto_now_add=True)

@@ -67,7 +67,7 @@ def responsable_update(*, lien: Lien, user, responsable_values: dict, lien_value
     for name, value in lien_values.items():
         setattr(lien, name, value)
     lien.save()
-    _consent_changes_record(responsable, user, changes)
+    _consent_changes_record(responsable, user, changes, source=ConsentChange.Source.SAISIE)
     return responsable
 
 
@@ -82,18 +82,23 @@ def responsable_mobile_correct(*, responsable: Responsable, user, tel_mobile: st
         return False
     responsable.tel_mobile, responsable.tel_mobile_etranger = tel_mobile, is_foreign(tel_mobile)
     responsable.save(update_fields=["tel_mobile", "tel_mobile_etranger"])
-    _consent_changes_record(responsable, user, [(ConsentChange.Field.TEL_MOBILE, old, tel_mobile)])
+    _consent_changes_record(
+        responsable,
+        user,
+        [(ConsentChange.Field.TEL_MOBILE, old, tel_mobile)],
+        source=ConsentChange.Source.RENVOI,
+    )
     return True
 
 
-def _consent_changes_record(responsable: Responsable, user, changes) -> None:
+def _consent_changes_record(responsable: Responsable, user, changes, *, source: str) -> None:
     """The consent history and the journal of changes typed by a staff member, the number masked."""
     for field_name, old, new in changes:
         ConsentChange.objects.create(
             responsable=responsable,
             user=user,
             username=user.get_username(),
-            source=ConsentChange.Source.SAISIE,
+            source=source,
             field=field_name,
             old_value=old,
             new_value=new,

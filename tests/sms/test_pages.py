@@ -242,7 +242,12 @@ def test_invalid_tab_shows_the_reason_and_offers_to_resend(vie_scolaire_client, 
     responsable = new.responsable
     assert (new.responsable_id, responsable.tel_mobile) == (sms.responsable_id, "+33698765432")
     change = responsable.consent_changes.get()
-    assert (change.field, change.new_value, change.username) == ("tel_mobile", "+33698765432", "viescolaire")
+    assert (change.field, change.new_value, change.username, change.get_source_display()) == (
+        "tel_mobile",
+        "+33698765432",
+        "viescolaire",
+        "correction pour renvoyer un SMS",
+    )
 
 
 def test_resend_refuses_a_number_that_is_not_a_mobile(vie_scolaire_client, etablissement):
