@@ -102,8 +102,16 @@ class SmsWaitingView(SmsListMixin, ListView):
             )
             return redirect(request.get_full_path())
         else:
-            count = services.sms_release(etablissement=request.etablissement, user=request.user, ids=ids)
-            messages.success(request, _released_message(request.etablissement, count))
+            outcome = services.sms_release(etablissement=request.etablissement, user=request.user, ids=ids)
+            if outcome.released:
+                messages.success(request, _released_message(request.etablissement, outcome.released))
+            if outcome.cancelled:
+                messages.warning(
+                    request,
+                    f"{outcome.cancelled} SMS annulé(s) : le responsable ne peut plus recevoir de SMS "
+                    "(voir « SMS invalides ou non remis »).",
+                )
+            count = outcome.released + outcome.cancelled
         if count < len(ids):
             messages.warning(
                 request,

@@ -134,6 +134,10 @@ def _transition_now(
     return changed
 
 
+def _ids_filter(ids: Sequence[int]) -> Q | RawSQL:
+    return _pk_in_array(ids) if connection.vendor == "postgresql" else Q(pk__in=ids)
+
+
 def _pk_in_array(ids: Sequence[int]) -> RawSQL:
     """PostgreSQL: "id = ANY(%s)" with the ids as ONE array parameter (``pk__in`` makes one
     parameter per id, and Django prepares each of them)."""
@@ -314,13 +318,22 @@ def sms_rerender_waiting(
     return changed
 
 
-def sms_release(*, etablissement, user, ids: Iterable[int]) -> int:
+@dataclass(frozen=True)
+class SmsReleased:
+    released: int
+    cancelled: int  # the responsable can no longer receive SMS (consent withdrawn, mobile removed)
+
+
+def sms_release(*, etablissement, user, ids: Iterable[int]) -> SmsReleased:
     """ "Diffuser les SMS sélectionnés": the selected SMS leave the waiting list and go to the workers,
-    once this transaction commits. Returns how many."""
+    once this transaction commits. One whose responsable can no longer receive SMS is annulé at once,
+    with the reason, rather than released to be cancelled by the worker."""
     from sms.tasks import sms_dispatch  # the task module calls these services: import it late
 
+    ids = list(ids)
+    cancelled = _cancel_unreachable_selected(etablissement, ids, user)
     released = _transition(
-        list(ids),
+        [pk for pk in ids if pk not in cancelled],
         SmsState.SENDING,
         where=Q(etablissement=etablissement),
         note=f"Diffusé par {user}",
@@ -336,7 +349,31 @@ def sms_release(*, etablissement, user, ids: Iterable[int]) -> int:
             details={"sms": released},
         )
         transaction.on_commit(lambda: sms_dispatch.delay(etablissement.pk))
-    return len(released)
+    return SmsReleased(released=len(released), cancelled=len(cancelled))
+
+
+def _cancel_unreachable_selected(etablissement, ids: Sequence[int], user) -> set[int]:
+    unreachable = Q(responsable__accepte_sms=False) | Q(responsable__tel_mobile="")
+    refused = {
+        pk: sms_consent(accepte_sms=accepte_sms, tel_mobile=tel_mobile).reason
+        for pk, accepte_sms, tel_mobile in OutboundSms.objects.filter(
+            _ids_filter(ids), unreachable, etablissement=etablissement, state=SmsState.QUEUED
+        ).values_list("pk", "responsable__accepte_sms", "responsable__tel_mobile")
+    }
+    reasons = {
+        pk: f"Annulé à la diffusion par {user}, le responsable ne peut plus le recevoir : {reason}"
+        for pk, reason in refused.items()
+    }
+    return set(
+        _transition(
+            list(reasons),
+            SmsState.CANCELLED,
+            where=Q(state=SmsState.QUEUED),
+            note=lambda pk: reasons[pk],
+            error_kind="consent",
+            error_message=_value_by_pk(reasons),
+        )
+    )
 
 
 def sms_cancel_selected(*, etablissement, user, ids: Iterable[int]) -> int:

@@ -102,9 +102,9 @@ def test_release_moves_selected_sms_to_sending_and_queues_the_dispatch_after_com
     chosen, left = queue_sms(etablissement, 2)
 
     with django_capture_on_commit_callbacks() as callbacks:
-        count = sms_release(etablissement=etablissement, user=vie_scolaire_user, ids=[chosen.pk])
+        outcome = sms_release(etablissement=etablissement, user=vie_scolaire_user, ids=[chosen.pk])
 
-    assert count == 1
+    assert (outcome.released, outcome.cancelled) == (1, 0)
     assert len(callbacks) == 1
     assert OutboundSms.objects.get(pk=chosen.pk).state == SmsState.SENDING
     assert OutboundSms.objects.get(pk=left.pk).state == SmsState.QUEUED
@@ -114,7 +114,7 @@ def test_release_moves_selected_sms_to_sending_and_queues_the_dispatch_after_com
 def test_release_and_cancel_ignore_another_schools_sms(etablissement, other_etablissement, simulator):
     (theirs,) = queue_sms(other_etablissement, 1)
 
-    assert sms_release(etablissement=etablissement, user=None, ids=[theirs.pk]) == 0
+    assert sms_release(etablissement=etablissement, user=None, ids=[theirs.pk]).released == 0
     assert sms_cancel_selected(etablissement=etablissement, user=None, ids=[theirs.pk]) == 0
     assert OutboundSms.objects.get(pk=theirs.pk).state == SmsState.QUEUED
 

@@ -492,3 +492,26 @@ def test_no_resend_is_offered_when_the_responsable_no_longer_accepts_sms(vie_sco
     assert reverse("sms_resend", args=[sms.pk]) not in listed
     assert "le responsable n'accepte plus les SMS" in listed
     assert "Le responsable n'accepte plus les SMS : ce SMS ne peut pas être renvoyé." in refused
+
+
+def test_diffuser_cancels_at_once_an_sms_whose_responsable_can_no_longer_receive_it(
+    vie_scolaire_client, etablissement, simulator
+):
+    kept, withdrawn = queue_sms(etablissement, 2)
+    Responsable.objects.filter(pk=withdrawn.responsable_id).update(accepte_sms=False)
+
+    response = vie_scolaire_client.post(
+        reverse("sms_waiting"), {"sms": [kept.pk, withdrawn.pk], "action": "diffuser"}, follow=True
+    )
+
+    page = page_text(response)
+    withdrawn.refresh_from_db()
+    assert OutboundSms.objects.get(pk=kept.pk).state == SmsState.SENDING
+    assert (withdrawn.state, withdrawn.error_message) == (
+        SmsState.CANCELLED,
+        "Annulé à la diffusion par viescolaire, le responsable ne peut plus le recevoir : "
+        "n'accepte pas les SMS",
+    )
+    assert "1 SMS en cours de diffusion" in page
+    assert "1 SMS annulé(s) : le responsable ne peut plus recevoir de SMS" in page
+    assert "entre-temps" not in page
