@@ -6,6 +6,8 @@ that shows a possible recipient, and the outbox at queue and dispatch time, asks
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from eleves.phones import is_mobile
 
 
@@ -25,8 +27,14 @@ INVALID_MOBILE = "numéro de mobile invalide"
 
 
 def sms_reach(responsable) -> SmsReach:
-    reach = sms_consent(accepte_sms=responsable.accepte_sms, tel_mobile=responsable.tel_mobile)
-    if reach.can_receive and not is_mobile(responsable.tel_mobile):
+    return sms_reach_of(accepte_sms=responsable.accepte_sms, tel_mobile=responsable.tel_mobile)
+
+
+def sms_reach_of(*, accepte_sms: bool, tel_mobile: str) -> SmsReach:
+    """The whole rule, from the values alone (the number is parsed: ask ``sms_consent`` when it was
+    checked already)."""
+    reach = sms_consent(accepte_sms=accepte_sms, tel_mobile=tel_mobile)
+    if reach.can_receive and not is_mobile(tel_mobile):
         return SmsReach(False, INVALID_MOBILE)
     return reach
 
@@ -40,3 +48,9 @@ def sms_consent(*, accepte_sms: bool, tel_mobile: str) -> SmsReach:
     if not tel_mobile:
         return SmsReach(False, NO_MOBILE)
     return SmsReach(True)
+
+
+def consent_refused(responsable: str) -> Q:
+    """``sms_consent`` as a filter, on the responsable reached through the relation ``responsable``:
+    those it refuses."""
+    return Q(**{f"{responsable}__accepte_sms": False}) | Q(**{f"{responsable}__tel_mobile": ""})

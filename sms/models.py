@@ -263,13 +263,16 @@ class OutboundSms(models.Model):
         return sms_consent(accepte_sms=self.responsable.accepte_sms, tel_mobile=self.responsable.tel_mobile)
 
     @property
+    def awaiting_worker(self) -> bool:
+        """Released, and no worker holds it yet: outside the sending hours, awaiting a retry, or while
+        sending is suspended."""
+        return self.state == SmsState.SENDING and not self.claim_token
+
+    @property
     def status_display(self) -> str:
         """The state as the staff read it. "En cours d'envoi" means that a worker holds the SMS and
-        its request may be under way (providers.md); a released SMS that no worker holds yet (outside
-        the sending hours, awaiting a retry, while sending is suspended) is "en attente d'envoi"."""
-        if self.state == SmsState.SENDING and not self.claim_token:
-            return "en attente d'envoi"
-        return self.get_state_display()
+        its request may be under way (providers.md); one awaiting a worker is "en attente d'envoi"."""
+        return "en attente d'envoi" if self.awaiting_worker else self.get_state_display()
 
     @property
     def state_label(self) -> str:

@@ -25,7 +25,7 @@ from etablissements.roles import (
 )
 from sms import selectors, services
 from sms.forms import PhoneForm, ProviderSettingsForm, SmsSelectionForm
-from sms.models import OutboundSms, SmsState
+from sms.models import OutboundSms
 from sms.services.provider_settings import provider_label
 
 PAGE_SIZE = 20
@@ -84,35 +84,9 @@ class SmsWaitingView(SmsListMixin, ListView):
             messages.error(request, " ".join(form.errors.get("sms", ["Sélection invalide."])))
             return redirect(request.get_full_path())
         ids = [sms.pk for sms in form.cleaned_data["sms"]]
-        if request.POST.get("action") == "supprimer":
-            count = services.sms_cancel_selected(
-                etablissement=request.etablissement, user=request.user, ids=ids
-            )
-            if count:
-                messages.success(
-                    request,
-                    f"{count} SMS supprimé(s) : ils restent visibles, annulés, "
-                    "dans « SMS invalides ou non remis ».",
-                )
-        elif not selectors.provider_is_configured(etablissement=request.etablissement):
-            messages.error(
-                request,
-                "Aucun fournisseur de service n'est paramétré : la personne habilitée doit le choisir "
-                "dans Paramétrages > Fournisseur de services.",
-            )
-            return redirect(request.get_full_path())
-        else:
-            outcome = services.sms_release(etablissement=request.etablissement, user=request.user, ids=ids)
-            if outcome.released:
-                messages.success(request, _released_message(request.etablissement, outcome.released))
-            if outcome.cancelled:
-                messages.warning(
-                    request,
-                    f"{outcome.cancelled} SMS annulé(s) : le responsable ne peut plus recevoir de SMS "
-                    "(voir « SMS invalides ou non remis »).",
-                )
-            count = outcome.released + outcome.cancelled
-        if count < len(ids):
+        supprimer = request.POST.get("action") == "supprimer"
+        count = self._supprimer(ids) if supprimer else self._diffuser(ids)
+        if count is not None and count < len(ids):
             messages.warning(
                 request,
                 f"{len(ids) - count} SMS déjà diffusé(s) ou supprimé(s) entre-temps (par un collègue, "
@@ -120,11 +94,42 @@ class SmsWaitingView(SmsListMixin, ListView):
             )
         return redirect(request.get_full_path())
 
+    def _supprimer(self, ids: list[int]) -> int:
+        request = self.request
+        count = services.sms_cancel_selected(etablissement=request.etablissement, user=request.user, ids=ids)
+        if count:
+            messages.success(
+                request,
+                f"{count} SMS supprimé(s) : ils restent visibles, annulés, "
+                "dans « SMS invalides ou non remis ».",
+            )
+        return count
 
-def _released_message(etablissement, count: int) -> str:
-    resumes_at = selectors.provider_settings_for(etablissement=etablissement).sending_resumes_at(
-        timezone.now()
-    )
+    def _diffuser(self, ids: list[int]) -> int | None:
+        """How many SMS it took (released, or annulé for their responsable); None when it cannot."""
+        request = self.request
+        provider_settings = selectors.provider_settings_for(etablissement=request.etablissement)
+        if not provider_settings.provider_code:
+            messages.error(
+                request,
+                "Aucun fournisseur de service n'est paramétré : la personne habilitée doit le choisir "
+                "dans Paramétrages > Fournisseur de services.",
+            )
+            return None
+        outcome = services.sms_release(etablissement=request.etablissement, user=request.user, ids=ids)
+        if outcome.released:
+            messages.success(request, _released_message(provider_settings, outcome.released))
+        if outcome.cancelled:
+            messages.warning(
+                request,
+                f"{outcome.cancelled} SMS annulé(s) : le responsable ne peut plus recevoir de SMS "
+                "(voir « SMS invalides ou non remis »).",
+            )
+        return outcome.released + outcome.cancelled
+
+
+def _released_message(provider_settings, count: int) -> str:
+    resumes_at = provider_settings.sending_resumes_at(timezone.now())
     when = (
         "diffusé(s) hors de la plage d'envoi : ils partiront le "
         + date_format(timezone.localtime(resumes_at), "l j F à H:i")
@@ -185,14 +190,12 @@ class SmsDetailView(VieScolaireRequiredMixin, EtablissementScopedMixin, DetailVi
 
     def get_context_data(self, **kwargs):
         sms = self.object
-        waiting_for_hours = sms.state == SmsState.SENDING and not sms.claim_token
+        provider_settings = selectors.provider_settings_for(etablissement=sms.etablissement)
         return super().get_context_data(
             history=sms.history.all(),
             phone=phone_format(sms.phone),
-            sending_resumes_at=selectors.provider_settings_for(
-                etablissement=sms.etablissement
-            ).sending_resumes_at(timezone.now())
-            if waiting_for_hours
+            sending_resumes_at=provider_settings.sending_resumes_at(timezone.now())
+            if sms.awaiting_worker
             else None,
             **kwargs,
         )

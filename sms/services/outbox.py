@@ -25,9 +25,8 @@ from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from eleves.models import Eleve, Lien, Responsable
-from eleves.phones import is_mobile
 from eleves.services import responsable_mobile_correct
-from eleves.sms_reach import INVALID_MOBILE, sms_consent, sms_reach
+from eleves.sms_reach import consent_refused, sms_consent, sms_reach, sms_reach_of
 from etablissements.services import audit_record
 from sms.encoding import analyse
 from sms.models import RESENDABLE_STATES, OutboundSms, SmsHistory, SmsState
@@ -353,11 +352,13 @@ def sms_release(*, etablissement, user, ids: Iterable[int]) -> SmsReleased:
 
 
 def _cancel_unreachable_selected(etablissement, ids: Sequence[int], user) -> set[int]:
-    unreachable = Q(responsable__accepte_sms=False) | Q(responsable__tel_mobile="")
     refused = {
         pk: sms_consent(accepte_sms=accepte_sms, tel_mobile=tel_mobile).reason
         for pk, accepte_sms, tel_mobile in OutboundSms.objects.filter(
-            _ids_filter(ids), unreachable, etablissement=etablissement, state=SmsState.QUEUED
+            _ids_filter(ids),
+            consent_refused("responsable"),
+            etablissement=etablissement,
+            state=SmsState.QUEUED,
         ).values_list("pk", "responsable__accepte_sms", "responsable__tel_mobile")
     }
     reasons = {
@@ -581,14 +582,15 @@ def sms_recheck_recipients(*, token: str, rows: Sequence[ClaimedSms]) -> list[Cl
     for sms in rows:
         if sms.responsable_id is None:
             continue
-        reach = sms_consent(accepte_sms=sms.accepte_sms, tel_mobile=sms.tel_mobile)
+        changed = sms.tel_mobile != sms.phone  # a new number was not checked when the SMS was queued
+        reach = (sms_reach_of if changed else sms_consent)(
+            accepte_sms=sms.accepte_sms, tel_mobile=sms.tel_mobile
+        )
         if sms.still_linked is False:
             refused[sms.pk] = f"Annulé à l'envoi : le responsable {NO_LONGER_LINKED}"
         elif not reach.can_receive:
             refused[sms.pk] = f"Annulé à l'envoi, le responsable ne peut plus le recevoir : {reach.reason}"
-        elif sms.tel_mobile != sms.phone and not is_mobile(sms.tel_mobile):
-            refused[sms.pk] = f"Annulé à l'envoi, le responsable ne peut plus le recevoir : {INVALID_MOBILE}"
-        elif sms.tel_mobile != sms.phone:
+        elif changed:
             moved[sms.pk] = sms.tel_mobile
     if refused:
         _transition(
