@@ -5,7 +5,7 @@ from datetime import datetime, time
 from django.utils import timezone
 
 from eleves.models import Eleve
-from sms.encoding import analyse, make_gsm_safe
+from sms.encoding import GSM_7, MULTI_PART_UNITS, UCS_2, analyse, make_gsm_safe
 
 from . import rendering
 from .models import EvenementType, Motif
@@ -19,7 +19,8 @@ def too_long_message(parts: int) -> str | None:
         return None
     return (
         f"Ce texte ferait {parts} SMS par destinataire : {MAX_SMS_PARTS} SMS au plus. Raccourcissez-le "
-        f"(au plus {MAX_SMS_PARTS * 153} caractères dans l'alphabet GSM, {MAX_SMS_PARTS * 67} hors de lui)."
+        f"(au plus {MAX_SMS_PARTS * MULTI_PART_UNITS[GSM_7]} caractères dans l'alphabet GSM, "
+        f"{MAX_SMS_PARTS * MULTI_PART_UNITS[UCS_2]} hors de lui)."
     )
 
 

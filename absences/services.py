@@ -461,7 +461,10 @@ def appel_record(
             if eleve.pk in recorded
         ]
         eleves = [eleve for eleve in eleves if eleve.pk not in recorded]
-        _check_dates(etablissement=etablissement, eleves=eleves, debut=debut, fin=fin)
+        if not eleves:
+            return outcome
+        # No overlap is left to look for: those ticked are locked, and those recorded set aside.
+        _check_school_year(valeurs=parametrages_ensure(etablissement=etablissement), debut=debut, fin=fin)
         outcome.evenements = Evenement.objects.bulk_create(
             Evenement(
                 etablissement=etablissement,

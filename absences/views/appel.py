@@ -34,7 +34,6 @@ class AppelView(VieScolaireRequiredMixin, View):
         self.eleves = (
             list(selectors.eleves_search(etablissement=etablissement, division=division)) if division else []
         )
-        self.already_recorded = self._already_recorded(data)
         actions = selectors.actions_offered(
             etablissement=etablissement, sms_possible=provider_is_configured(etablissement=etablissement)
         )
@@ -47,13 +46,16 @@ class AppelView(VieScolaireRequiredMixin, View):
             eleves=self.eleves,
         )
 
-    def _already_recorded(self, data) -> dict:
-        """The pupils of the class already recorded on the chosen slot, shown so and not ticked again."""
-        horaire = Horaire.objects.filter(
-            etablissement=self.request.etablissement, pk=data.get("horaire") or None
-        ).first()
+    def _already_recorded(self, form) -> dict:
+        """The pupils of the class already recorded on the chosen slot, shown so and not ticked again
+        (the slot as the form reads it; nothing while it cannot)."""
+        data = form.data or form.initial
+        horaire_pk, day = str(data.get("horaire") or ""), data.get("date") or timezone.localdate()
+        horaire = (
+            form.fields["horaire"].queryset.filter(pk=horaire_pk).first() if horaire_pk.isdigit() else None
+        )
         try:
-            day = date.fromisoformat(data.get("date") or "") if data.get("date") else timezone.localdate()
+            day = day if isinstance(day, date) else date.fromisoformat(day)
         except ValueError:
             return {}
         if not (self.eleves and horaire):
@@ -61,7 +63,8 @@ class AppelView(VieScolaireRequiredMixin, View):
         return selectors.appel_already_recorded(eleves=self.eleves, day=day, horaire=horaire)
 
     def render(self, form, status=200):
-        recorded = {pk: rendering.evenement_label(ev) for pk, ev in self.already_recorded.items()}
+        already = self._already_recorded(form)
+        recorded = {pk: rendering.evenement_label(ev) for pk, ev in already.items()}
         rows = [(eleve, recorded.get(eleve.pk)) for eleve in self.eleves]
         return render(
             self.request,

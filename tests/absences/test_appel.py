@@ -94,3 +94,23 @@ def test_the_appel_page_shows_pupils_already_recorded_and_records_the_others(
     assert f'value="{eleves[1].pk}" id="absent-{eleves[1].pk}" checked disabled' in shown
     assert "1 évènement(s) enregistré(s)" in reported
     assert f"Déjà enregistré(s) sur ce créneau, laissé(s) tel(s) quel(s) : {eleves[0].nom}" in reported
+
+
+def test_a_malformed_slot_in_the_address_shows_the_page(vie_scolaire_client, etablissement):
+    division, _ = _class_of(etablissement, "6D", 1)
+
+    for query in ({"division": division.pk, "horaire": "abc"}, {"division": division.pk, "date": "31/02"}):
+        assert vie_scolaire_client.get(reverse("appel"), query).status_code == 200
+
+
+def test_an_appel_whose_pupils_are_all_recorded_already_records_nothing(
+    vie_scolaire_client, etablissement, courrier_action
+):
+    division, eleves = _class_of(etablissement, "6E", 1)
+    _appel(vie_scolaire_client, division, eleves, courrier_action, "appel-a")
+    journal = etablissement.audit_entries.filter(action="absences.appel_recorded")
+
+    _appel(vie_scolaire_client, division, eleves, courrier_action, "appel-b")
+
+    assert Evenement.objects.filter(eleve__division=division).count() == 1
+    assert journal.count() == 1
