@@ -332,7 +332,8 @@ def evenement_record(
     return outcome
 
 
-JUSTIFIED_REASON = "Évènement justifié avant l'envoi"
+# The SMS a justification cancelled, found again if the event is no longer justified.
+JUSTIFIED = "evenement_justifie"
 
 
 def evenement_update(
@@ -360,7 +361,11 @@ def evenement_update(
         evenement.save()
         if evenement.justifie and not was_justified:
             sms_cancel_waiting(
-                etablissement=etablissement, event_key=evenement.event_key, reason=JUSTIFIED_REASON, user=user
+                etablissement=etablissement,
+                event_key=evenement.event_key,
+                reason="Évènement justifié avant l'envoi",
+                kind=JUSTIFIED,
+                user=user,
             )
         else:
             if was_justified and not evenement.justifie:
@@ -368,7 +373,7 @@ def evenement_update(
                     sms_requeue_cancelled(
                         etablissement=etablissement,
                         event_key=evenement.event_key,
-                        reason=JUSTIFIED_REASON,
+                        kind=JUSTIFIED,
                         user=user,
                     )
                 )

@@ -243,25 +243,34 @@ def sms_enqueue(*, etablissement, user, drafts: Sequence[SmsDraft]) -> list[Outb
     return [rows[key] for key in dict.fromkeys(keys)]
 
 
-def sms_cancel_waiting(*, etablissement, event_key: str, reason: str, user) -> int:
-    """The event's SMS still waiting become annulé (kept, with the reason); sent ones are untouched."""
+def sms_cancel_waiting(*, etablissement, event_key: str, reason: str, user, kind: str = "") -> int:
+    """The event's SMS still waiting become annulé (kept, with the reason, and ``kind``: a stable code
+    to find them by); sent ones are untouched."""
     ids = list(
         OutboundSms.objects.filter(WAITING, etablissement=etablissement, event_key=event_key).values_list(
             "pk", flat=True
         )
     )
     return len(
-        _transition(ids, SmsState.CANCELLED, where=WAITING, note=f"{reason} ({user})", error_message=reason)
+        _transition(
+            ids,
+            SmsState.CANCELLED,
+            where=WAITING,
+            note=f"{reason} ({user})",
+            error_kind=kind,
+            error_message=reason,
+        )
     )
 
 
-def sms_requeue_cancelled(*, etablissement, event_key: str, reason: str, user) -> list[OutboundSms]:
-    """The event's SMS annulé for ``reason`` wait again in SMS à diffuser, each as a new SMS (an annulé
-    SMS stays annulé: states only move forward): e.g. when an event justified by mistake no longer is.
+def sms_requeue_cancelled(*, etablissement, event_key: str, kind: str, user) -> list[OutboundSms]:
+    """The event's SMS annulé with ``kind`` (see sms_cancel_waiting) wait again in SMS à diffuser, each
+    as a new SMS (an annulé SMS stays annulé: states only move forward): e.g. when an event justified
+    by mistake no longer is.
     Each goes to its responsable's mobile as it is now; one who can no longer receive SMS gets none.
     Queues each again once. Returns the SMS queued."""
     cancelled = OutboundSms.objects.filter(
-        etablissement=etablissement, event_key=event_key, state=SmsState.CANCELLED, error_message=reason
+        etablissement=etablissement, event_key=event_key, state=SmsState.CANCELLED, error_kind=kind
     ).select_related("responsable", "eleve")
     by_key = {f"{sms.dedup_key}:remis:{sms.pk}": sms for sms in cancelled}
     queued_before = set(
