@@ -121,3 +121,41 @@ def test_choosing_retard_asks_for_the_arrival_time_instead_of_au(
     expect(page.get_by_label("Heure d'arrivée")).to_have_value("08:45")
     retard = Evenement.objects.get()
     assert (retard.type, f"{timezone.localtime(retard.fin):%H:%M}") == ("retard", "08:45")
+
+
+def test_supprimer_l_evenement_says_its_sms_will_not_be_sent_then_deletes_on_confirmer(
+    page, live_server, login, vie_scolaire_user, etablissement, eleve, legal1, sms_action, provider
+):
+    from django.urls import reverse
+
+    from absences.models import Evenement
+    from absences.services import EvenementData, evenement_record
+    from sms.models import OutboundSms
+
+    from .conftest import today_at
+
+    evenement = evenement_record(
+        etablissement=etablissement,
+        user=vie_scolaire_user,
+        eleve=eleve,
+        data=EvenementData(type="absence", debut=today_at(8, 30), fin=today_at(9, 25)),
+        token="t",
+        action=sms_action,
+        destinataires=[f"lien:{legal1.pk}"],
+    ).evenement
+    login("viescolaire")
+    page.goto(live_server.url + reverse("saisie_evenement", args=[evenement.pk]))
+
+    page.get_by_role("link", name="Supprimer l'évènement").click()
+    expect(
+        page.get_by_text("Son SMS en attente de diffusion sera annulé : il ne sera pas envoyé.")
+    ).to_be_visible()
+    page.get_by_role("link", name="Annuler").click()
+    expect(page.get_by_text("Modification de l'évènement")).to_be_visible()
+    assert Evenement.objects.filter(pk=evenement.pk).exists()
+    page.get_by_role("link", name="Supprimer l'évènement").click()
+    page.get_by_role("button", name="Confirmer").click()
+
+    expect(page.get_by_text("Évènement supprimé. 1 SMS en attente annulé(s).")).to_be_visible()
+    assert not Evenement.objects.filter(pk=evenement.pk).exists()
+    assert list(OutboundSms.objects.values_list("state", flat=True)) == ["cancelled"]
