@@ -159,3 +159,52 @@ def test_supprimer_l_evenement_says_its_sms_will_not_be_sent_then_deletes_on_con
     expect(page.get_by_text("Évènement supprimé. 1 SMS en attente annulé(s).")).to_be_visible()
     assert not Evenement.objects.filter(pk=evenement.pk).exists()
     assert list(OutboundSms.objects.values_list("state", flat=True)) == ["cancelled"]
+
+
+def test_the_appel_records_a_retard_by_its_arrival_time_and_refuses_a_pupil_both_absent_and_late(
+    page, login, screenshot, vie_scolaire_user, etablissement, eleve, legal1, sms_action, provider
+):
+    from absences.models import Evenement
+    from sms.models import OutboundSms
+    from tests import factories
+
+    from .conftest import today_at
+
+    absent = factories.EleveFactory(
+        etablissement=etablissement, division=eleve.division, nom="ABEL", prenom="Léa"
+    )
+    login("viescolaire")
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Appel").click()
+    page.get_by_label("Division").select_option(label="5B")
+    page.get_by_label("Créneau").select_option(label="08:30")
+    page.get_by_role("button", name="Afficher la classe").click()
+
+    page.get_by_role("checkbox", name="ABEL").check()
+    page.get_by_role("checkbox", name="REITER").check()
+    page.get_by_label("Heure d'arrivée de REITER Pauline").fill("08:45")
+    page.get_by_label("Action").select_option(label="SMS")
+    page.get_by_role("button", name="Valider").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "REITER Pauline est coché(e) absent(e) et a une heure d'arrivée"
+    )
+    expect(page.get_by_role("checkbox", name="ABEL")).to_be_checked()
+    expect(page.get_by_label("Heure d'arrivée de REITER Pauline")).to_have_value("08:45")
+    assert not Evenement.objects.exists()
+    page.get_by_role("checkbox", name="REITER").uncheck()
+    page.get_by_role("button", name="Valider").click()
+
+    expect(page.get_by_text("2 évènement(s) enregistré(s).")).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"déjà enregistré : Retard du .* 08:30, arrivée à 08:45"))
+    ).to_be_visible()
+    expect(page.get_by_label("Heure d'arrivée de REITER Pauline")).to_be_disabled()
+    expect(page.get_by_label("Heure d'arrivée de REITER Pauline")).to_have_value("08:45")
+    expect(page.get_by_role("checkbox", name="REITER")).not_to_be_checked()
+    expect(page.get_by_role("checkbox", name="ABEL")).to_be_checked()
+    screenshot("appel-retard")
+    retard = Evenement.objects.get(eleve=eleve)
+    assert (retard.type, retard.debut, retard.fin) == ("retard", today_at(8, 30), today_at(8, 45))
+    assert Evenement.objects.get(eleve=absent).type == "absence"
+    [sms] = OutboundSms.objects.filter(event_key=retard.event_key)
+    assert " est en retard le " in sms.text
