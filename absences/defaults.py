@@ -1,4 +1,5 @@
-"""What a new établissement starts with: sensible motifs, justificatifs, couleurs and the usual horaires."""
+"""What a new établissement starts with: sensible motifs, justificatifs, couleurs, the usual horaires and
+a modèle de bilan."""
 
 from datetime import time
 
@@ -44,3 +45,10 @@ HORAIRES = (
     ("Demi-pension", "demi_pension", time(12, 30), time(14, 0)),
     ("Internat", "internat", time(18, 0), time(23, 59)),
 )
+
+# The modèle de bilan: every figure, the detail of the events, and a word to the family.
+MODELE_BILAN = {
+    "nom": "Bilan des absences",
+    "titre": "Bilan des absences et retards",
+    "texte_bas": "Merci de justifier toute absence auprès de la vie scolaire.",
+}

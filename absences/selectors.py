@@ -148,10 +148,11 @@ def appel_already_recorded(*, eleves, day: date, horaire: Horaire) -> dict[int, 
     return recorded
 
 
-def eleves_search(*, etablissement, query: str = "", division=None):
-    eleves = Eleve.objects.filter(etablissement=etablissement, date_sortie__isnull=True).select_related(
-        "division"
-    )
+def eleves_search(*, etablissement, query: str = "", division=None, present_on: date | None = None):
+    """The pupils whose nom or prénom hold every word of ``query``, of ``division`` if given: those
+    still in the school, or those still there on ``present_on`` (a bilan over a past period)."""
+    eleves = Eleve.objects.filter(etablissement=etablissement).select_related("division")
+    eleves = eleves.present(on=present_on) if present_on else eleves.filter(date_sortie__isnull=True)
     for word in query.split():
         eleves = eleves.filter(nom__icontains=word) | eleves.filter(prenom__icontains=word)
     if division is not None:

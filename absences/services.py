@@ -29,6 +29,7 @@ from .models import (
     EvenementType,
     Horaire,
     Justificatif,
+    ModeleBilan,
     ModeleDocument,
     Motif,
     ValeursParDefaut,
@@ -69,6 +70,7 @@ def _parametrages_create(*, etablissement) -> ValeursParDefaut:
         Horaire(etablissement=etablissement, libelle=libelle, kind=kind, debut=debut, fin=fin)
         for libelle, kind, debut, fin in defaults.HORAIRES
     )
+    ModeleBilan.objects.create(etablissement=etablissement, **defaults.MODELE_BILAN)
     return valeurs
 
 

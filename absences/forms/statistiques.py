@@ -1,22 +1,15 @@
 from django import forms
 
 from eleves.forms import DivisionFilterForm
-from etablissements.forms import DayField, DayRangeForm
 
 from ..statistiques import EventKind
-
-DAY_ERRORS = {
-    "required": "Indiquez une date.",
-    "invalid": "Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999.",
-}
+from .period import PeriodForm
 
 
-class StatistiquesForm(DayRangeForm, DivisionFilterForm):
+class StatistiquesForm(PeriodForm, DivisionFilterForm):
     """The filters of Statistiques, read from the address (the page can be bookmarked); as first
     opened, ``period`` (the school year up to today), every division, both types."""
 
-    du = DayField(label="Du", error_messages=DAY_ERRORS)
-    au = DayField(label="Au", error_messages=DAY_ERRORS)
     type = forms.ChoiceField(label="Type", choices=EventKind.choices, required=False)
     field_order = ["du", "au", "division", "type"]
 
