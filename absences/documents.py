@@ -20,6 +20,7 @@ from .models import Evenement, Horaire, HoraireKind, ModeleBilan
 from .selectors import eleves_search
 
 SANS_DIVISION = "Sans division"
+TOUTE_LA_JOURNEE = "Toute la journée"
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ def _division_code(eleve: Eleve) -> str:
 
 
 def _creneaux(evenement: Evenement, slots: list[Horaire], jour: date, start, end) -> str:
-    """The lesson slots of ``jour`` the event overlaps, or its hours that day when it overlaps none."""
+    """The lesson slots of ``jour`` the event overlaps (« Toute la journée » for all of them), or its hours
+    that day when it overlaps none."""
     tz = timezone.get_current_timezone()
     debut, fin = max(evenement.debut, start), min(evenement.fin, end)
     covered = [
@@ -111,5 +113,5 @@ def _creneaux(evenement: Evenement, slots: list[Horaire], jour: date, start, end
         if debut < datetime.combine(jour, slot.fin, tz) and fin > datetime.combine(jour, slot.debut, tz)
     ]
     if covered:
-        return ", ".join(covered)
+        return TOUTE_LA_JOURNEE if len(covered) == len(slots) else ", ".join(covered)
     return f"{timezone.localtime(debut):%H:%M} – {timezone.localtime(fin):%H:%M}"

@@ -25,28 +25,33 @@ DEMO_LOGINS = (
 )
 
 
+DEMO_SCHOOLS = (
+    {
+        "uai": "0699990J",
+        "nom": "Collège Victor Hugo",
+        "adresse": "12 rue Victor Hugo",
+        "code_postal": "69002",
+        "ville": "Lyon",
+        "telephone": "04 72 00 00 00",
+    },
+    {
+        "uai": "0699991K",
+        "nom": "Lycée Jean Moulin",
+        "adresse": "5 avenue Jean Moulin",
+        "code_postal": "69100",
+        "ville": "Villeurbanne",
+        "telephone": "04 78 00 00 00",
+    },
+)
+
+
 def demo_is_needed() -> bool:
     return not Etablissement.objects.exists()
 
 
 @transaction.atomic
 def demo_load() -> None:
-    college = Etablissement.objects.create(
-        uai="0699990J",
-        nom="Collège Victor Hugo",
-        adresse="12 rue Victor Hugo",
-        code_postal="69002",
-        ville="Lyon",
-        telephone="04 72 00 00 00",
-    )
-    lycee = Etablissement.objects.create(
-        uai="0699991K",
-        nom="Lycée Jean Moulin",
-        adresse="5 avenue Jean Moulin",
-        code_postal="69100",
-        ville="Villeurbanne",
-        telephone="04 78 00 00 00",
-    )
+    college, lycee = (Etablissement.objects.create(**values) for values in DEMO_SCHOOLS)
     habilitee = user_create(
         username="habilitee",
         password=DEMO_PASSWORD,

@@ -16,7 +16,10 @@ class BilanForm(PeriodForm, DivisionFilterForm):
         label="Modèle de bilan",
         queryset=ModeleBilan.objects.none(),
         empty_label=None,
-        error_messages={"invalid_choice": "Choisissez un modèle de bilan de la liste."},
+        error_messages={
+            "required": "Choisissez un modèle de bilan.",
+            "invalid_choice": "Choisissez un modèle de bilan de la liste.",
+        },
     )
     eleve = forms.CharField(
         label="ou élève (nom, prénom)", required=False, max_length=100, help_text="Nom ou prénom"

@@ -10,7 +10,17 @@ from django.utils import timezone
 from absences.models import Evenement, ModeleBilan
 from tests import factories
 
-from .test_statistiques import MARCH, MONDAY, _many_events, absence, certificat, motif, retard, table
+from .test_statistiques import (
+    MARCH,
+    MONDAY,
+    WRONG_PERIODS,
+    _many_events,
+    absence,
+    certificat,
+    motif,
+    retard,
+    table,
+)
 
 INDEX = reverse("documents")
 BILAN = reverse("documents_bilan")
@@ -19,19 +29,9 @@ QUERIES = 13  # the session (read and saved), the user, its roles, the établiss
 
 
 @pytest.fixture
-def school(etablissement, parametrages):
-    """5B: REITER, MARTIN and PETIT; 5C: DURAND; the default modèle de bilan."""
-    b, c = (factories.DivisionFactory(etablissement=etablissement, code=code) for code in ("5B", "5C"))
-    pupils = {
-        "reiter": factories.EleveFactory(
-            etablissement=etablissement, division=b, nom="REITER", prenom="Pauline"
-        ),
-        "martin": factories.EleveFactory(etablissement=etablissement, division=b, nom="MARTIN", prenom="Léa"),
-        "petit": factories.EleveFactory(etablissement=etablissement, division=b, nom="PETIT", prenom="Chloé"),
-        "durand": factories.EleveFactory(etablissement=etablissement, division=c, nom="DURAND", prenom="Tom"),
-    }
-    modele = ModeleBilan.objects.get(etablissement=etablissement)
-    return {"5B": b, "5C": c, "modele": modele, **pupils}
+def school(school, etablissement):
+    """The Statistiques' school, with its default modèle de bilan."""
+    return {**school, "modele": ModeleBilan.objects.get(etablissement=etablissement)}
 
 
 def bilan_query(school, **values) -> dict:
@@ -99,12 +99,9 @@ def test_the_model_chooses_the_figures_and_the_detail(vie_scolaire_client, etabl
         etablissement=etablissement,
         nom="Retards seuls",
         titre="Vos retards",
-        avec_absences=False,
-        avec_demi_journees=False,
-        avec_justifiees=False,
-        avec_non_justifiees=False,
         avec_detail=False,
         texte_bas="",
+        **{name: name == "avec_retards" for name in ModeleBilan.FIGURES},
     )
     retard(school["reiter"], MONDAY, motif=motif(etablissement, "Problème de transport"))
 
@@ -165,21 +162,10 @@ def test_a_pupil_who_left_before_the_period_gets_no_page(vie_scolaire_client, sc
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        (
-            {"du": "2025-03-31", "au": "2025-03-01"},
-            "Au : La date « Au » ne peut pas précéder la date « Du ».",
-        ),
-        (
-            {"du": "1899-12-31", "au": "2025-03-01"},
-            "Du : Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999.",
-        ),
-        (
-            {"du": "2025-03-01", "au": "3000-01-01"},
-            "Au : Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999.",
-        ),
-        ({"du": "", "au": "2025-03-01"}, "Du : Indiquez une date."),
+        *WRONG_PERIODS,
         ({"division": ""}, "Division : Choisissez une division, ou tapez le nom d&#x27;un élève."),
         ({"division": "", "eleve": "personne"}, "Aucun élève ne correspond"),
+        ({"modele": ""}, "Modèle de bilan : Choisissez un modèle de bilan."),
     ],
 )
 def test_a_wrong_choice_says_why_in_french_and_keeps_what_was_typed(
@@ -271,7 +257,8 @@ def test_the_liste_des_absents_gives_every_pupil_absent_or_late_that_day_by_divi
     retard(school["martin"], MONDAY, motif=motif(etablissement, "Problème de transport"))
     absence(school["petit"], MONDAY + timedelta(1), "08:30", "12:30")  # the next day
     sans_division = factories.EleveFactory(etablissement=etablissement, division=None, nom="NOUVEAU")
-    absence(sans_division, MONDAY, "14:00", "14:55")
+    absence(sans_division, MONDAY - timedelta(7), "08:30", "18:00", until=MONDAY + timedelta(2))
+    absence(sans_division, MONDAY, "14:00", "14:55")  # events by their start
     lycee = factories.EleveFactory(etablissement=other_etablissement, nom="LYCEEN")
     absence(lycee, MONDAY, "08:30", "18:00")
 
@@ -293,6 +280,7 @@ def test_the_liste_des_absents_gives_every_pupil_absent_or_late_that_day_by_divi
         ("5B", "MARTIN", "Retard", "08:30", "Problème de transport", False),
         ("5B", "REITER", "Absence", "08:30, 09:25", "Maladie", False),
         ("5C", "DURAND", "Absence", "08:30", "", True),
+        ("Sans division", "NOUVEAU", "Absence", "Toute la journée", "", False),
         ("Sans division", "NOUVEAU", "Absence", "14:00", "", False),
     ]
     html = response.content.decode()

@@ -1,14 +1,12 @@
 """Documents in a real headless Chromium: from the menu, the bilan of a division, printable."""
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
-from absences.models import Justificatif
-
-from .test_statistiques import MONDAY, absence, retard
+from .test_statistiques_browser import march_in_5b_and_5c
 
 pytestmark = pytest.mark.browser
 
@@ -16,28 +14,13 @@ pytestmark = pytest.mark.browser
 def test_the_cpe_edits_the_bilan_of_a_division_from_the_menu_and_reads_a_pupils_figures(
     page, login, etablissement, vie_scolaire_user, parametrages, screenshot
 ):
-    from tests import factories
-
     etablissement.adresse, etablissement.code_postal, etablissement.ville = (
         "12 rue Victor Hugo",
         "69002",
         "Lyon",
     )
     etablissement.save()
-    b, c = (factories.DivisionFactory(etablissement=etablissement, code=code) for code in ("5B", "5C"))
-    reiter = factories.EleveFactory(etablissement=etablissement, division=b, nom="REITER", prenom="Pauline")
-    factories.EleveFactory(etablissement=etablissement, division=b, nom="MARTIN", prenom="Léa")
-    durand = factories.EleveFactory(etablissement=etablissement, division=c, nom="DURAND", prenom="Tom")
-    absence(reiter, MONDAY, "08:30", "18:00", until=MONDAY + timedelta(1))  # 4 demi-journées
-    absence(
-        reiter,
-        MONDAY + timedelta(3),
-        "08:30",
-        "09:25",
-        justificatif=Justificatif.objects.get(etablissement=etablissement, libelle="Mot des parents"),
-    )
-    retard(reiter, MONDAY + timedelta(4))
-    absence(durand, MONDAY, "08:30", "18:00")
+    march_in_5b_and_5c(etablissement)
 
     login("viescolaire")
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Documents").click()
