@@ -4,7 +4,7 @@ liste des absents du jour (a day). Both are read from the address: a document ca
 from django import forms
 from django.utils import timezone
 
-from eleves.forms import DivisionFilterForm, style
+from eleves.forms import DivisionFilterForm
 from etablissements.forms import DayField
 
 from ..models import ModeleBilan
@@ -21,9 +21,7 @@ class BilanForm(PeriodForm, DivisionFilterForm):
             "invalid_choice": "Choisissez un modèle de bilan de la liste.",
         },
     )
-    eleve = forms.CharField(
-        label="ou élève (nom, prénom)", required=False, max_length=100, help_text="Nom ou prénom"
-    )
+    eleve = forms.CharField(label="ou élève (nom, prénom)", required=False, max_length=100)
     field_order = ["modele", "du", "au", "division", "eleve"]
 
     def __init__(self, *args, etablissement, **kwargs):
@@ -31,15 +29,10 @@ class BilanForm(PeriodForm, DivisionFilterForm):
         self.fields["modele"].queryset = ModeleBilan.objects.filter(etablissement=etablissement, actif=True)
         self.fields["division"].label = "Division"
         self.fields["division"].empty_label = "—"
-        style(self)
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            not cleaned.get("division")
-            and not cleaned.get("eleve", "").strip()
-            and "division" not in self.errors
-        ):
+        if not cleaned.get("division") and not cleaned.get("eleve") and "division" not in self.errors:
             self.add_error("division", "Choisissez une division, ou tapez le nom d'un élève.")
         return cleaned
 
