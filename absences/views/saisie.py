@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from eleves.models import Division, Eleve
+from envois.selectors import envois_for_event
 from etablissements.roles import VieScolaireRequiredMixin
 from sms.selectors import provider_is_configured, sms_for_event
 
@@ -88,6 +89,11 @@ class EvenementPage(VieScolaireRequiredMixin, View):
             "historique": selectors.evenement_actions(evenement=self.evenement) if self.evenement else [],
             "sms_list": (
                 sms_for_event(etablissement=self.request.etablissement, event_key=self.evenement.event_key)
+                if self.evenement
+                else []
+            ),
+            "envois": (
+                envois_for_event(etablissement=self.request.etablissement, event_key=self.evenement.event_key)
                 if self.evenement
                 else []
             ),
