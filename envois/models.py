@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from eleves.models import Eleve, Responsable
 from etablissements.models import Etablissement
+from sconet.outbox import OutboxSnapshot
 
 
 class EnvoiKind(models.TextChoices):
@@ -31,28 +32,18 @@ class EnvoiState(models.TextChoices):
     CANCELLED = "cancelled", "annulé"
 
 
-class Envoi(models.Model):
+class Envoi(OutboxSnapshot):
     # No index on the foreign keys: every searched index leads with the établissement (see Meta).
     etablissement = models.ForeignKey(
         Etablissement, on_delete=models.CASCADE, related_name="envois", db_index=False
     )
     kind = models.CharField("type", max_length=8, choices=EnvoiKind.choices)
-    # Unique per établissement: validating the same action form twice queues once.
-    dedup_key = models.CharField("clé d'unicité", max_length=200)
-    # How the absences app names the event ("absences.evenement:12"): its justification or deletion
-    # finds the event's letters and emails by it.
-    event_key = models.CharField("évènement", max_length=120)
     eleve = models.ForeignKey(
         Eleve, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     responsable = models.ForeignKey(
         Responsable, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
-    action_label = models.CharField("Action", max_length=120)
-    eleve_label = models.CharField("Nom élève", max_length=220)
-    division_label = models.CharField("Division", max_length=40, blank=True)
-    event_label = models.CharField("Evènement", max_length=200)
-    recipient_label = models.CharField("Destinataire", max_length=120)  # "Légal 1 - Financier"
     recipient_name = models.CharField("nom du destinataire", max_length=220)  # "Monsieur REITER Daniel"
     address_lines = models.TextField("adresse postale", blank=True)  # one line each, "69003 LYON" last
     email = models.EmailField("courriel", blank=True)
@@ -71,8 +62,9 @@ class Envoi(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         db_index=False,
     )  # fmt: skip
-    # The letters edited by one click on "Editer" carry its token: the printable page of that click.
-    edition = models.CharField(max_length=32, blank=True)
+    # The click (Editer, Envoyer, Supprimer) that last moved the row: the letters of one "Editer" are
+    # read by it for that click's printable page.
+    batch = models.CharField(max_length=32, blank=True)
     # The workers' claim of an email (one conditional UPDATE); the start of its SMTP transaction,
     # set just before: a claim taken back after it is "non confirmé", never sent again blindly.
     claim_token = models.CharField(max_length=32, blank=True)
@@ -99,6 +91,7 @@ class Envoi(models.Model):
                 fields=["etablissement", "kind", "state", "state_changed_at", "id"], name="envoi_list"
             ),
             models.Index(fields=["etablissement", "event_key"], name="envoi_event"),
+            models.Index(fields=["batch"], condition=~Q(batch=""), name="envoi_batch"),
             # The workers' working set: the emails released to them, small whatever the table's size.
             models.Index(fields=["etablissement", "id"], condition=Q(state="sending"), name="envoi_sending"),
         ]

@@ -61,7 +61,7 @@ def courriers_to_print(*, etablissement, edition: str = "", ids=()) -> QuerySet[
     letters = Envoi.objects.filter(
         etablissement=etablissement, kind=EnvoiKind.COURRIER, state=EnvoiState.DONE
     )
-    letters = letters.filter(edition=edition) if edition else letters.filter(pk__in=list(ids))
+    letters = letters.filter(batch=edition) if edition else letters.filter(pk__in=list(ids))
     return letters.select_related("changed_by").order_by("eleve_label", "pk")
 
 

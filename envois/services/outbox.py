@@ -21,6 +21,7 @@ from eleves.models import Eleve, Responsable
 from envois.models import Envoi, EnvoiKind, EnvoiState
 from envois.reach import envoi_reach, postal_address
 from etablissements.services import audit_record
+from sconet.outbox import requeue_candidates
 
 # Still waiting: not released, or an email released but not yet claimed by a worker. Such a row may
 # still be cancelled or rendered again.
@@ -116,29 +117,12 @@ def envois_requeue_cancelled(*, etablissement, event_key: str, kind: str, user) 
     cancelled = Envoi.objects.filter(
         etablissement=etablissement, event_key=event_key, state=EnvoiState.CANCELLED, error_kind=kind
     ).select_related("responsable", "eleve")
-    by_key = {f"{envoi.dedup_key}:remis:{envoi.pk}": envoi for envoi in cancelled}
-    queued_before = set(
-        Envoi.objects.filter(etablissement=etablissement, dedup_key__in=list(by_key)).values_list(
-            "dedup_key", flat=True
-        )
-    )
     drafts = [
         EnvoiDraft(
-            kind=envoi.kind,
-            dedup_key=key,
-            event_key=envoi.event_key,
-            eleve=envoi.eleve,
-            responsable=envoi.responsable,
-            recipient_label=envoi.recipient_label,
-            subject=envoi.subject,
-            text=envoi.text,
-            eleve_label=envoi.eleve_label,
-            division_label=envoi.division_label,
-            event_label=envoi.event_label,
-            action_label=envoi.action_label,
+            **{**{name: getattr(envoi, name) for name in EnvoiDraft.__dataclass_fields__}, "dedup_key": key}
         )
-        for key, envoi in by_key.items()
-        if key not in queued_before and envoi_reach(envoi.kind, envoi.responsable).can_receive
+        for key, envoi in requeue_candidates(cancelled, etablissement=etablissement).items()
+        if envoi_reach(envoi.kind, envoi.responsable).can_receive
     ]
     return envois_enqueue(etablissement=etablissement, user=user, drafts=drafts) if drafts else []
 
@@ -156,8 +140,15 @@ def envois_rerender_waiting(
     return changed
 
 
-def _by(user) -> dict:
-    return {"changed_by": user, "state_changed_at": timezone.now()}
+def _move_waiting(*, etablissement, kind: str, ids: Iterable[int], user, **fields) -> tuple[str, list[int]]:
+    """The selected rows still waiting move with ONE conditional UPDATE, stamped with a new batch token
+    (one a colleague edited, sent or deleted a moment before is left alone). Returns the token and the
+    ids it moved."""
+    ids, batch = list(ids), uuid.uuid4().hex
+    Envoi.objects.filter(etablissement=etablissement, kind=kind, state=EnvoiState.WAITING, pk__in=ids).update(
+        batch=batch, changed_by=user, state_changed_at=timezone.now(), **fields
+    )
+    return batch, list(Envoi.objects.filter(pk__in=ids, batch=batch).values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)
@@ -169,12 +160,12 @@ class Edition:
 @transaction.atomic
 def courriers_edit(*, etablissement, user, ids: Iterable[int]) -> Edition:
     """ "Editer les courriers sélectionnés": the letters still waiting become édités, in ONE conditional
-    UPDATE that stamps them with this edition's token (its printable page). A letter a colleague
+    UPDATE that stamps them with this edition's batch token (its printable page). A letter a colleague
     edited a moment before is not edited again."""
-    token = uuid.uuid4().hex
-    edited = Envoi.objects.filter(
-        etablissement=etablissement, kind=EnvoiKind.COURRIER, state=EnvoiState.WAITING, pk__in=list(ids)
-    ).update(state=EnvoiState.DONE, edition=token, **_by(user))
+    token, moved = _move_waiting(
+        etablissement=etablissement, kind=EnvoiKind.COURRIER, ids=ids, user=user, state=EnvoiState.DONE
+    )
+    edited = len(moved)
     if edited:
         audit_record(
             etablissement=etablissement,
@@ -191,12 +182,11 @@ def envois_cancel_selected(*, etablissement, user, kind: str, ids: Iterable[int]
     """ "Supprimer": the selected letters or emails still waiting become annulé and stay on record."""
     page = "Courriers" if kind == EnvoiKind.COURRIER else "Courriels"
     reason = f"Supprimé par {user} dans « {page} »"
-    ids = list(ids)
-    in_list = Q(etablissement=etablissement, kind=kind, state=EnvoiState.WAITING)
-    cancelled = list(Envoi.objects.filter(in_list, pk__in=ids).values_list("pk", flat=True))
-    count = Envoi.objects.filter(in_list, pk__in=cancelled).update(
-        state=EnvoiState.CANCELLED, error_kind="", error_message=reason, **_by(user)
-    )
+    _, cancelled = _move_waiting(
+        etablissement=etablissement, kind=kind, ids=ids, user=user,
+        state=EnvoiState.CANCELLED, error_kind="", error_message=reason,
+    )  # fmt: skip
+    count = len(cancelled)
     if count:
         audit_record(
             etablissement=etablissement,
@@ -214,10 +204,10 @@ def courriels_release(*, etablissement, user, ids: Iterable[int]) -> int:
     transaction commits (the page answers at once). Returns how many."""
     from envois.tasks import courriels_send  # the task module calls these services: import it late
 
-    ids = list(ids)
-    in_list = Q(etablissement=etablissement, kind=EnvoiKind.COURRIEL, state=EnvoiState.WAITING)
-    released = list(Envoi.objects.filter(in_list, pk__in=ids).values_list("pk", flat=True))
-    count = Envoi.objects.filter(in_list, pk__in=released).update(state=EnvoiState.SENDING, **_by(user))
+    _, released = _move_waiting(
+        etablissement=etablissement, kind=EnvoiKind.COURRIEL, ids=ids, user=user, state=EnvoiState.SENDING
+    )
+    count = len(released)
     if count:
         audit_record(
             etablissement=etablissement,

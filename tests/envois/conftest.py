@@ -6,15 +6,16 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from absences.models import Action, Traitement
-from absences.services import action_create, modele_create
+from absences.models import Action
 from envois.models import Envoi, EnvoiKind, EnvoiState
 from envois.services import EnvoiDraft, envois_enqueue
+from sconet.demo import demo_courrier_actions_create
 from tests import factories
 from tests.absences.conftest import eleve, maladie, parametrages  # noqa: F401 (fixtures)
 from tests.sms.conftest import page_text  # noqa: F401 (for the tests)
 
-COURRIER_TEXTE = "Madame, Monsieur,\nVotre enfant [PRENOM] [NOM] ([DIVISION]) était absent le [DATE DEBUT]."
+# The demo's letter, rendered for REITER Pauline of 5B.
+RENDERED = "votre enfant Pauline REITER (5B) a été noté(e) en absence du "
 _sequence = itertools.count(1)
 
 
@@ -39,26 +40,20 @@ def legal2(eleve):  # noqa: F811
     )  # fmt: skip
 
 
-def _action(etablissement, libelle_court: str, traitement: str) -> Action:
-    modele = modele_create(etablissement=etablissement, nom=f"modèle {libelle_court}", texte=COURRIER_TEXTE)
-    return action_create(
-        etablissement=etablissement,
-        libelle_court=libelle_court,
-        libelle_long=f"{traitement.capitalize()} aux responsables",
-        delai_alerte_jours=7,
-        traitement=traitement,
-        modele=modele,
-    )
+@pytest.fixture
+def demo_actions(etablissement, parametrages) -> list[Action]:  # noqa: F811
+    """The demo's "Courrier" and "Courriel" actions, with its letter model."""
+    return demo_courrier_actions_create(etablissement)
 
 
 @pytest.fixture
-def courrier_action(etablissement, parametrages) -> Action:  # noqa: F811
-    return _action(etablissement, "Courrier", Traitement.COURRIER)
+def courrier_action(demo_actions) -> Action:
+    return demo_actions[0]
 
 
 @pytest.fixture
-def courriel_action(etablissement, parametrages) -> Action:  # noqa: F811
-    return _action(etablissement, "Courriel", Traitement.COURRIEL)
+def courriel_action(demo_actions) -> Action:
+    return demo_actions[1]
 
 
 def draft_for(lien, kind: str, **fields) -> EnvoiDraft:

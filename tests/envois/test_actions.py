@@ -2,6 +2,8 @@
 the others named with why; once per form; cancelled by a justification or a deletion, queued again
 when the event is no longer justified; rendered again when the event changes."""
 
+import functools
+
 import pytest
 from django.urls import reverse
 
@@ -17,7 +19,7 @@ from envois.models import Envoi, EnvoiKind, EnvoiState
 from tests.absences.conftest import today_at
 from tests.absences.test_saisie import entry
 
-from .conftest import page_text
+from .conftest import RENDERED, page_text
 
 
 def _record(etablissement, user, eleve, action, destinataires, token="t", days=0):
@@ -57,7 +59,7 @@ def test_a_courrier_action_queues_a_letter_to_each_recipient_with_a_postal_addre
     assert letter.address == ["9, rue Notre-Dame", "Bâtiment B", "69003 LYON"]
     assert letter.event_label.startswith("Absence du ")
     assert letter.subject == f"{letter.event_label} de Pauline REITER"
-    assert letter.text.startswith("Madame, Monsieur,\nVotre enfant Pauline REITER (5B) était absent le ")
+    assert letter.text.startswith("Madame, Monsieur,\n\nNous vous informons que " + RENDERED)
     assert letter.action_label == "Courrier aux responsables"
     # The Historique des actions lists the letter and its state.
     assert "Courrier – Légal 1 - Financier : en attente" in page
@@ -116,17 +118,13 @@ def test_justifying_cancels_the_waiting_letters_with_the_reason_and_unjustifying
         action=courriel_action, destinataires=[f"lien:{legal1.pk}"],
     )  # fmt: skip
     certificat = Justificatif.objects.filter(etablissement=etablissement).first()
+    modify = functools.partial(evenement_update, etablissement=etablissement, user=vie_scolaire_user)
 
     def update(justificatif, token):
-        return evenement_update(
-            etablissement=etablissement,
-            user=vie_scolaire_user,
-            evenement=evenement,
-            data=EvenementData(
-                type="absence", debut=evenement.debut, fin=evenement.fin, justificatif=justificatif
-            ),
-            token=token,
+        data = EvenementData(
+            type="absence", debut=evenement.debut, fin=evenement.fin, justificatif=justificatif
         )
+        return modify(evenement=evenement, data=data, token=token)
 
     update(certificat, "t-justif")
     cancelled = Envoi.objects.get(kind=EnvoiKind.COURRIER)

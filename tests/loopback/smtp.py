@@ -47,7 +47,7 @@ class _Handler:
             Received(envelope.mail_from, list(envelope.rcpt_tos), email.message_from_bytes(envelope.content))
         )
         if self.server.take_misbehaviour((SmtpMisbehaviour.CLOSE_AFTER_DATA,)):
-            session.transport.close()
+            server.transport.close()
             await asyncio.sleep(0.1)
         return "250 Message accepted for delivery"
 
