@@ -2,7 +2,7 @@
 and the SMS, courriers and courriels they queue (always through the sms and envois apps' services, in
 the same transaction as the event)."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -201,7 +201,7 @@ def _check_dates(*, etablissement, eleves: Sequence[Eleve], debut, fin, exclude_
 def _check_retard(*, etablissement, debut: datetime, fin: datetime) -> None:
     """A retard is an arrival: it starts with a slot (Du) and ends when the pupil arrives, in that slot.
     Arriving later means the slots before were missed: those are an absence."""
-    start, end = timezone.localtime(debut), timezone.localtime(fin)
+    start = timezone.localtime(debut)
     slot = next(
         (h for h in horaires_for(etablissement=etablissement) if h.debut <= start.time() < h.fin),
         None,
@@ -210,11 +210,23 @@ def _check_retard(*, etablissement, debut: datetime, fin: datetime) -> None:
         raise ValidationError(
             "Un retard commence au début d'un créneau : choisissez l'heure du créneau (Du)."
         )
-    if end.date() != start.date() or end.time() > slot.fin:
-        raise ValidationError(
+    _check_arrival(slot=slot, debut=debut, fin=fin)
+
+
+def _check_arrival(*, slot: Horaire, debut: datetime, fin: datetime, who: str = "") -> None:
+    """The arrival of a retard in ``slot``: after its start (Du), at its end at the latest, the same
+    day. ``who`` names the pupil when several are recorded at once (the appel)."""
+    start, end = timezone.localtime(debut), timezone.localtime(fin)
+    if end <= start:
+        message = f"L'heure d'arrivée doit être après {start:%H:%M}, le début du créneau."
+    elif end.date() != start.date() or end.time() > slot.fin:
+        message = (
             f"Un retard tient dans son créneau (de {slot.debut:%H:%M} à {slot.fin:%H:%M}) : pour une "
             f"arrivée après {slot.fin:%H:%M}, saisissez une absence sur les créneaux manqués, puis le retard."
         )
+    else:
+        return
+    raise ValidationError(f"{who} : {message[0].lower()}{message[1:]}" if who else message)
 
 
 def _check_evenement(*, etablissement, eleves: Sequence[Eleve], data: EvenementData, exclude_pk=None) -> None:
@@ -490,13 +502,22 @@ def appel_record(
     day: date,
     token: str,
     action: Action | None = None,
+    arrivals: Mapping[int, time] | None = None,
 ) -> ActionOutcome:
-    """The roll call: one absence per pupil ticked, on the slot, and the action once for all of them
-    (an SMS action goes to each pupil's responsables légaux). A pupil who already has an event on the
-    slot (an earlier appel, an entry by hand) is left as recorded and named in the outcome; the others
-    are recorded all the same. A constant number of queries."""
+    """The roll call: one event per pupil on the slot, and the action once for all of them (an SMS
+    action goes to each pupil's responsables légaux). A pupil with an arrival time (``arrivals``, by
+    pupil id) is a retard from the slot's start to the arrival, inside the slot as in the saisie; the
+    others are absent. A pupil who already has an event on the slot (an earlier appel, an entry by
+    hand) is left as recorded and named in the outcome; the others are recorded all the same. A
+    constant number of queries."""
     tz = timezone.get_current_timezone()
     debut, fin = datetime.combine(day, horaire.debut, tz), datetime.combine(day, horaire.fin, tz)
+    arrivals = {pk: datetime.combine(day, arrival, tz) for pk, arrival in (arrivals or {}).items()}
+    for eleve in eleves:
+        if eleve.pk in arrivals:
+            _check_arrival(
+                slot=horaire, debut=debut, fin=arrivals[eleve.pk], who=f"{eleve.nom} {eleve.prenom}"
+            )
     if Evenement.objects.filter(etablissement=etablissement, token__startswith=f"{token}:").exists():
         return ActionOutcome(already_done=True)
     outcome = ActionOutcome()
@@ -517,9 +538,10 @@ def appel_record(
             Evenement(
                 etablissement=etablissement,
                 eleve=eleve,
+                type=EvenementType.RETARD if eleve.pk in arrivals else EvenementType.ABSENCE,
                 debut=debut,
-                fin=fin,
-                absence_constatee=True,
+                fin=arrivals.get(eleve.pk, fin),
+                absence_constatee=eleve.pk not in arrivals,
                 token=f"{token}:{eleve.pk}",
                 created_by=user,
             )
@@ -539,11 +561,20 @@ def appel_record(
                 token=token,
                 outcome=outcome,
             )
+        retards = sum(1 for eleve in eleves if eleve.pk in arrivals)
         audit_record(
             etablissement=etablissement,
             user=user,
             action="absences.appel_recorded",
-            summary=f"Appel du {day:%d/%m/%Y} {horaire.libelle} : {len(eleves)} absent(s)",
-            details={"horaire": horaire.pk, "absents": len(eleves), "sms": len(outcome.queued)},
+            summary=(
+                f"Appel du {day:%d/%m/%Y} {horaire.libelle} : {len(eleves) - retards} absent(s)"
+                + (f", {retards} retard(s)" if retards else "")
+            ),
+            details={
+                "horaire": horaire.pk,
+                "absents": len(eleves) - retards,
+                "retards": retards,
+                "sms": len(outcome.queued),
+            },
         )
     return outcome

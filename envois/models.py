@@ -32,6 +32,11 @@ class EnvoiState(models.TextChoices):
     CANCELLED = "cancelled", "annulé"
 
 
+# Still waiting: not released, or an email released but not yet claimed by a worker. Such a row may
+# still be cancelled or rendered again.
+WAITING = Q(state=EnvoiState.WAITING) | Q(state=EnvoiState.SENDING, claim_token="")
+
+
 class Envoi(OutboxSnapshot):
     # No index on the foreign keys: every searched index leads with the établissement (see Meta).
     etablissement = models.ForeignKey(

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from sconet.lists import OUTBOX_SORTS, sorted_by
 
-from .models import Envoi, EnvoiKind, EnvoiState
+from .models import WAITING, Envoi, EnvoiKind, EnvoiState
 
 # The tabs of each page: (key, label, url name, state). Each lists one kind in one state, newest
 # first but for those waiting (oldest first): one range of the index envoi_list.
@@ -68,3 +68,8 @@ def courriers_to_print(*, etablissement, edition: str = "", ids=()) -> QuerySet[
 def envois_for_event(*, etablissement, event_key: str) -> QuerySet[Envoi]:
     """The letters and emails of one event, oldest first (for the Historique des actions)."""
     return Envoi.objects.filter(etablissement=etablissement, event_key=event_key).order_by("created_at", "pk")
+
+
+def envois_waiting_count_for_event(*, etablissement, event_key: str) -> int:
+    """How many of the event's letters and emails still wait (its deletion would annul them)."""
+    return Envoi.objects.filter(WAITING, etablissement=etablissement, event_key=event_key).count()

@@ -44,6 +44,10 @@ FINAL_STATES = (
 # An SMS that did not reach its family for a reason a corrected number may cure: sent again, as a new SMS.
 RESENDABLE_STATES = (SmsState.INVALID, SmsState.UNDELIVERED, SmsState.FAILED, SmsState.EXPIRED)
 
+# Still waiting: not dispatched, or released but neither claimed by a worker nor ever handed to a
+# provider (e.g. outside the sending hours). Such an SMS may still be cancelled or re-rendered.
+WAITING = Q(state=SmsState.QUEUED) | Q(state=SmsState.SENDING, claim_token="", request_started_at=None)
+
 
 def new_reference() -> str:
     return uuid.uuid4().hex

@@ -8,7 +8,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from sconet.lists import OUTBOX_SORTS, sorted_by
-from sms.models import OutboundSms, ProviderSettings, ProviderSettingsChange, SmsState
+from sms.models import WAITING, OutboundSms, ProviderSettings, ProviderSettingsChange, SmsState
 from sms.providers import PROVIDERS, get_provider_class
 
 
@@ -34,6 +34,11 @@ def sms_for_event(*, etablissement, event_key: str) -> QuerySet[OutboundSms]:
     return OutboundSms.objects.filter(etablissement=etablissement, event_key=event_key).order_by(
         "created_at", "pk"
     )
+
+
+def sms_waiting_count_for_event(*, etablissement, event_key: str) -> int:
+    """How many SMS of one event deleting it would cancel (those not yet handed to a provider)."""
+    return OutboundSms.objects.filter(WAITING, etablissement=etablissement, event_key=event_key).count()
 
 
 @dataclass(frozen=True)

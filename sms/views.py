@@ -56,28 +56,68 @@ class SmsListMixin(VieScolaireRequiredMixin, SortedListMixin):
 
 
 class SmsWaitingView(SmsListMixin, ListView):
-    """SMS à diffuser: tick, then "Diffuser les SMS sélectionnés" or "Supprimer"."""
+    """SMS à diffuser: tick, then "Diffuser les SMS sélectionnés", or "Supprimer" and confirm.
+
+    "Supprimer" only shows the SMS ticked that still wait, for « Confirmer la suppression ? »; the
+    confirmation's POST annuls them. "Annuler" comes back to the list with the same boxes ticked
+    (``?sms=`` in the address)."""
 
     template_name = "sms/waiting.html"
 
     def get_queryset(self):
         return selectors.sms_waiting_list(etablissement=self.request.etablissement, sort=self.sort)
 
+    def get_context_data(self, **kwargs):
+        selected = {int(value) for value in self.request.GET.getlist("sms") if value.isdigit()}
+        return super().get_context_data(selected=selected, list_url=self.list_url(), **kwargs)
+
+    def list_url(self, *, selected: list[int] = ()) -> str:
+        """This page of the list, in its sort, with ``selected`` ticked (none by default)."""
+        query = self.request.GET.copy()
+        query.pop("sms", None)
+        if selected:
+            query.setlist("sms", [str(pk) for pk in selected])
+        encoded = query.urlencode()
+        return f"{self.request.path}?{encoded}" if encoded else self.request.path
+
     def post(self, request, *args, **kwargs):
         form = SmsSelectionForm(request.POST, etablissement=request.etablissement)
         if not form.is_valid():
             messages.error(request, " ".join(form.errors.get("sms", ["Sélection invalide."])))
-            return redirect(request.get_full_path())
+            return redirect(self.list_url())
         ids = [sms.pk for sms in form.cleaned_data["sms"]]
-        supprimer = request.POST.get("action") == "supprimer"
-        count = self._supprimer(ids) if supprimer else self._diffuser(ids)
-        if count is not None and count < len(ids):
+        action = request.POST.get("action")
+        if action == "supprimer":
+            return self._confirm_supprimer(ids)
+        count = self._supprimer(ids) if action == "confirmer-suppression" else self._diffuser(ids)
+        if count is not None:
+            self._warn_gone(len(ids) - count)
+        return redirect(self.list_url())
+
+    def _warn_gone(self, count: int) -> None:
+        if count > 0:
             messages.warning(
-                request,
-                f"{len(ids) - count} SMS déjà diffusé(s) ou supprimé(s) entre-temps (par un collègue, "
+                self.request,
+                f"{count} SMS déjà diffusé(s) ou supprimé(s) entre-temps (par un collègue, "
                 "par exemple) : rien n'a changé pour eux.",
             )
-        return redirect(request.get_full_path())
+
+    def _confirm_supprimer(self, ids: list[int]):
+        """« Vous allez supprimer N SMS »: nothing changes until "Confirmer"."""
+        request = self.request
+        to_delete = list(selectors.sms_waiting_list(etablissement=request.etablissement).filter(pk__in=ids))
+        self._warn_gone(len(ids) - len(to_delete))
+        if not to_delete:
+            return redirect(self.list_url())
+        return render(
+            request,
+            "sms/delete_confirm.html",
+            {
+                "sms_list": to_delete,
+                "confirm_url": self.list_url(),
+                "cancel_url": self.list_url(selected=[sms.pk for sms in to_delete]),
+            },
+        )
 
     def _supprimer(self, ids: list[int]) -> int:
         request = self.request

@@ -167,6 +167,8 @@ class EvenementForm(ActionChoiceMixin):
 
 
 class AppelForm(ActionChoiceMixin):
+    """The class's pupils: each ticked absent, or late with an arrival time (``arrivee_<id>``)."""
+
     division = forms.ModelChoiceField(label="Division", queryset=None, empty_label="Choisir une division")
     date = forms.DateField(label="Date", widget=DATE)
     horaire = forms.ModelChoiceField(label="Créneau", queryset=None, empty_label=None)
@@ -176,8 +178,47 @@ class AppelForm(ActionChoiceMixin):
         super().__init__(
             data, initial={"date": timezone.localdate(), "token": new_token(), **(initial or {})}
         )
+        self.eleves = eleves
         self.fields["division"].queryset = divisions
         self.fields["horaire"].queryset = horaires
         self.fields["horaire"].label_from_instance = lambda h: h.libelle
         self.fields["absents"].choices = [(str(e.pk), f"{e.nom} {e.prenom}") for e in eleves]
+        for eleve in eleves:
+            self.fields[self.arrival_name(eleve)] = forms.TimeField(
+                label=f"Heure d'arrivée de {eleve.nom} {eleve.prenom}",
+                required=False,
+                widget=forms.TimeInput(attrs={"type": "time", "class": "form-control form-control-sm"}),
+                error_messages={
+                    "invalid": f"{eleve.nom} {eleve.prenom} : saisissez une heure d'arrivée (08:45)."
+                },
+            )
         self.set_actions(actions)
+
+    @staticmethod
+    def arrival_name(eleve) -> str:
+        return f"arrivee_{eleve.pk}"
+
+    def arrival_field(self, eleve):
+        return self[self.arrival_name(eleve)]
+
+    def clean(self):
+        cleaned = super().clean()
+        absents = set(cleaned.get("absents") or ())
+        for eleve in self.eleves:
+            if str(eleve.pk) in absents and cleaned.get(self.arrival_name(eleve)):
+                self.add_error(
+                    self.arrival_name(eleve),
+                    f"{eleve.nom} {eleve.prenom} est coché(e) absent(e) et a une heure d'arrivée : "
+                    "décochez « Absent » pour un retard, ou effacez l'heure pour une absence.",
+                )
+        return cleaned
+
+    def recorded(self) -> tuple[list, dict]:
+        """The pupils to record (ticked absent or late), and the arrival time of those late."""
+        absents = set(self.cleaned_data["absents"])
+        arrivals = {
+            eleve.pk: self.cleaned_data[self.arrival_name(eleve)]
+            for eleve in self.eleves
+            if self.cleaned_data.get(self.arrival_name(eleve))
+        }
+        return [e for e in self.eleves if str(e.pk) in absents or e.pk in arrivals], arrivals

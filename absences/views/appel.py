@@ -1,22 +1,50 @@
-"""Appel: a division, a slot, the absent pupils ticked, one action for all of them."""
+"""Appel: a division, a slot, the absent pupils ticked and the late ones by their arrival time, one
+action for all of them."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.forms import BoundField
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views import View
 
-from eleves.models import Division
+from eleves.models import Division, Eleve
 from etablissements.roles import VieScolaireRequiredMixin
 from sms.selectors import provider_is_configured
 
 from .. import rendering, selectors, services
 from ..forms.saisie import AppelForm
-from ..models import Horaire
+from ..models import Evenement, EvenementType, Horaire
 from .outcome import outcome_report
+
+
+@dataclass(frozen=True)
+class AppelRow:
+    """A pupil of the class, with the event already recorded on the slot if any (then shown, not
+    entered again): an absence ticked, a retard by its arrival."""
+
+    eleve: Eleve
+    arrival: BoundField
+    recorded: str = ""
+    recorded_absent: bool = False
+    recorded_arrival: str = ""
+
+    @classmethod
+    def of(cls, eleve: Eleve, arrival: BoundField, evenement: Evenement | None) -> "AppelRow":
+        if evenement is None:
+            return cls(eleve, arrival)
+        retard = evenement.type == EvenementType.RETARD
+        return cls(
+            eleve,
+            arrival,
+            recorded=rendering.evenement_label(evenement),
+            recorded_absent=not retard,
+            recorded_arrival=f"{timezone.localtime(evenement.fin):%H:%M}" if retard else "",
+        )
 
 
 class AppelView(VieScolaireRequiredMixin, View):
@@ -64,8 +92,7 @@ class AppelView(VieScolaireRequiredMixin, View):
 
     def render(self, form, status=200):
         already = self._already_recorded(form)
-        recorded = {pk: rendering.evenement_label(ev) for pk, ev in already.items()}
-        rows = [(eleve, recorded.get(eleve.pk)) for eleve in self.eleves]
+        rows = [AppelRow.of(eleve, form.arrival_field(eleve), already.get(eleve.pk)) for eleve in self.eleves]
         return render(
             self.request,
             self.template_name,
@@ -79,10 +106,12 @@ class AppelView(VieScolaireRequiredMixin, View):
     def post(self, request):
         form = self.form(request.POST)
         if form.is_valid():
-            absents = set(form.cleaned_data["absents"])
-            eleves = [e for e in self.eleves if str(e.pk) in absents]
+            eleves, arrivals = form.recorded()
             if not eleves:
-                form.add_error("absents", "Cochez les élèves absents.")
+                form.add_error(
+                    "absents",
+                    "Cochez les élèves absents, ou indiquez l'heure d'arrivée des élèves en retard.",
+                )
             else:
                 try:
                     outcome = services.appel_record(
@@ -93,6 +122,7 @@ class AppelView(VieScolaireRequiredMixin, View):
                         day=form.cleaned_data["date"],
                         token=form.cleaned_data["token"],
                         action=form.cleaned_data["action"],
+                        arrivals=arrivals,
                     )
                 except ValidationError as error:
                     form.add_error(None, error)

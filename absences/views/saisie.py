@@ -10,11 +10,11 @@ from django.views import View
 from django.views.generic import ListView
 
 from eleves.models import Division, Eleve
-from envois.selectors import envois_for_event
+from envois.selectors import envois_for_event, envois_waiting_count_for_event
 from etablissements.roles import VieScolaireRequiredMixin
-from sms.selectors import provider_is_configured, sms_for_event
+from sms.selectors import provider_is_configured, sms_for_event, sms_waiting_count_for_event
 
-from .. import selectors, services
+from .. import rendering, selectors, services
 from ..forms.saisie import EvenementForm
 from ..models import Evenement
 from .outcome import outcome_report
@@ -167,6 +167,28 @@ class EvenementUpdateView(EvenementPage):
 
 
 class EvenementDeleteView(VieScolaireRequiredMixin, View):
+    """ "Supprimer l'évènement": a page says what goes with it (its SMS still waiting are annulés);
+    only its "Confirmer" deletes."""
+
+    def get(self, request, pk):
+        evenement = _evenement_or_404(request, pk)
+        waiting = sms_waiting_count_for_event(
+            etablissement=request.etablissement, event_key=evenement.event_key
+        )
+        return render(
+            request,
+            "absences/saisie/evenement_delete.html",
+            {
+                "evenement": evenement,
+                "eleve": evenement.eleve,
+                "label": rendering.evenement_label(evenement),
+                "waiting": waiting,
+                "envois_waiting": envois_waiting_count_for_event(
+                    etablissement=request.etablissement, event_key=evenement.event_key
+                ),
+            },
+        )
+
     def post(self, request, pk):
         evenement = _evenement_or_404(request, pk)
         eleve_id = evenement.eleve_id

@@ -14,18 +14,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from eleves.models import Eleve, Responsable
-from envois.models import Envoi, EnvoiKind, EnvoiState
+from envois.models import WAITING, Envoi, EnvoiKind, EnvoiState
 from envois.reach import envoi_reach, postal_address
 from etablissements.services import audit_record
 from sconet.outbox import requeue_candidates
-
-# Still waiting: not released, or an email released but not yet claimed by a worker. Such a row may
-# still be cancelled or rendered again.
-WAITING = Q(state=EnvoiState.WAITING) | Q(state=EnvoiState.SENDING, claim_token="")
 
 KIND_WORDS = {EnvoiKind.COURRIER: "courrier", EnvoiKind.COURRIEL: "courriel"}
 

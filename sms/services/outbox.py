@@ -30,7 +30,7 @@ from eleves.sms_reach import consent_refused, sms_consent, sms_reach, sms_reach_
 from etablissements.services import audit_record
 from sconet.outbox import requeue_candidates
 from sms.encoding import analyse
-from sms.models import RESENDABLE_STATES, OutboundSms, SmsHistory, SmsState
+from sms.models import RESENDABLE_STATES, WAITING, OutboundSms, SmsHistory, SmsState
 
 ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     SmsState.SENDING: (SmsState.QUEUED,),
@@ -46,10 +46,6 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
 # Released to the workers (claimed or not): what the partial index sms_released holds, so that the
 # workers' queries read that index only.
 RELEASED = Q(state=SmsState.SENDING, released_at__isnull=False)
-
-# Still waiting: not dispatched, or released but neither claimed by a worker nor ever handed to a
-# provider (e.g. outside the sending hours). Such an SMS may still be cancelled or re-rendered.
-WAITING = Q(state=SmsState.QUEUED) | Q(state=SmsState.SENDING, claim_token="", request_started_at=None)
 
 
 # The outbox's primary key column, as raw SQL over the table (quoted the same on both databases).

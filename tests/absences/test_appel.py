@@ -1,10 +1,12 @@
 """Appel: a whole class recorded with its SMS in a constant number of queries."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from absences.models import Evenement, Horaire
+from sms.models import OutboundSms
 from tests import factories
 from tests.sms.conftest import page_text
 
@@ -20,7 +22,8 @@ def _class_of(etablissement, code: str, size: int):
     return division, eleves
 
 
-def _appel(client, division, eleves, action, token):
+def _appel(client, division, eleves, action, token, *, retards=()):
+    """Posts the appel: ``eleves`` ticked absent, ``retards`` arrived at 08:45; returns its queries."""
     horaire = Horaire.objects.get(etablissement=division.etablissement, libelle="08:30")
     with CaptureQueriesContext(connection) as queries:
         response = client.post(
@@ -30,6 +33,7 @@ def _appel(client, division, eleves, action, token):
                 "date": today_at(8, 30).date().isoformat(),
                 "horaire": horaire.pk,
                 "absents": [e.pk for e in eleves],
+                **{f"arrivee_{e.pk}": "08:45" for e in retards},
                 "action": action.pk,
                 "token": token,
             },
@@ -44,20 +48,27 @@ def test_a_class_of_35_is_recorded_in_as_many_queries_as_a_class_of_3(
     small, small_eleves = _class_of(etablissement, "6A", 3)
     large, large_eleves = _class_of(etablissement, "6B", 35)
 
-    small_queries = _appel(vie_scolaire_client, small, small_eleves, sms_action, "appel-6a")
-    large_queries = _appel(vie_scolaire_client, large, large_eleves, sms_action, "appel-6b")
+    small_queries = _appel(
+        vie_scolaire_client, small, small_eleves[:2], sms_action, "appel-6a", retards=small_eleves[2:]
+    )
+    large_queries = _appel(
+        vie_scolaire_client, large, large_eleves[:25], sms_action, "appel-6b", retards=large_eleves[25:]
+    )
 
-    print(f"appel: 3 absents {small_queries} requêtes, 35 absents {large_queries} requêtes")
+    print(f"appel: 3 élèves {small_queries} requêtes, 35 élèves {large_queries} requêtes")
     # Nothing per pupil: the same queries (SQLite alone splits a large bulk insert, by its limit of
     # parameters per statement, into a couple more batches).
     assert large_queries == small_queries or (
         connection.vendor == "sqlite" and large_queries <= small_queries + 2
     )
-    assert Evenement.objects.filter(eleve__division=large, absence_constatee=True).count() == 35
+    recorded = Evenement.objects.filter(eleve__division=large)
+    assert recorded.filter(type="absence", absence_constatee=True).count() == 25
+    assert recorded.filter(type="retard", fin=today_at(8, 45)).count() == 10
     from sms.selectors import sms_waiting_list
 
     waiting = sms_waiting_list(etablissement=etablissement)
     assert waiting.filter(division_label="6B").count() == 70  # Légal 1 and Légal 2 of each pupil
+    assert waiting.filter(division_label="6B", event_label__startswith="Retard").count() == 20
 
 
 def test_the_appel_page_shows_pupils_already_recorded_and_records_the_others(
@@ -114,3 +125,70 @@ def test_an_appel_whose_pupils_are_all_recorded_already_records_nothing(
 
     assert Evenement.objects.filter(eleve__division=division).count() == 1
     assert journal.count() == 1
+
+
+def test_a_pupil_with_an_arrival_time_is_recorded_as_a_retard_with_the_sms_of_the_appel(
+    vie_scolaire_client, etablissement, sms_action, provider
+):
+    division, (absent, late, present) = _class_of(etablissement, "6F", 3)
+
+    _appel(vie_scolaire_client, division, [absent], sms_action, "appel-f", retards=[late])
+
+    absence, retard = (Evenement.objects.get(eleve=e) for e in (absent, late))
+    assert (absence.type, absence.debut, absence.fin) == ("absence", today_at(8, 30), today_at(9, 25))
+    assert (retard.type, retard.debut, retard.fin) == ("retard", today_at(8, 30), today_at(8, 45))
+    assert not Evenement.objects.filter(eleve=present).exists()
+    sms = OutboundSms.objects.filter(event_key=retard.event_key)
+    assert sms.count() == 2  # its two responsables légaux
+    assert {s.event_label for s in sms} == {f"Retard du {today_at(8, 30):%d/%m/%y} 08:30, arrivée à 08:45"}
+    assert all(" est en retard le " in s.text for s in sms)
+    [entry] = etablissement.audit_entries.filter(action="absences.appel_recorded")
+    assert entry.summary.endswith(": 1 absent(s), 1 retard(s)")
+    horaire = Horaire.objects.get(etablissement=etablissement, libelle="08:30")
+    shown = vie_scolaire_client.get(
+        reverse("appel"),
+        {"division": division.pk, "date": today_at(8, 30).date().isoformat(), "horaire": horaire.pk},
+    )
+    assert "déjà enregistré : Retard du" in page_text(shown)
+
+
+@pytest.mark.parametrize(
+    ("ticked", "arrivee", "message"),
+    [
+        (
+            True,
+            "08:45",
+            "{nom} Pauline est coché(e) absent(e) et a une heure d'arrivée : décochez « Absent »",
+        ),
+        (False, "09:40", "{nom} Pauline : un retard tient dans son créneau (de 08:30 à 09:25)"),
+        (False, "08:30", "{nom} Pauline : l'heure d'arrivée doit être après 08:30, le début du créneau."),
+        (False, "8h45", "{nom} Pauline : saisissez une heure d'arrivée (08:45)."),
+    ],
+)
+def test_a_wrong_arrival_is_refused_in_french_and_the_appel_comes_back_as_entered(
+    vie_scolaire_client, etablissement, sms_action, provider, ticked, arrivee, message
+):
+    division, (absent, late) = _class_of(etablissement, "6G", 2)
+    horaire = Horaire.objects.get(etablissement=etablissement, libelle="08:30")
+
+    response = vie_scolaire_client.post(
+        reverse("appel"),
+        {
+            "division": division.pk,
+            "date": today_at(8, 30).date().isoformat(),
+            "horaire": horaire.pk,
+            "absents": [absent.pk, late.pk] if ticked else [absent.pk],
+            f"arrivee_{late.pk}": arrivee,
+            "action": sms_action.pk,
+            "token": "appel-g",
+        },
+    )
+
+    page = page_text(response)
+    assert response.status_code == 400
+    assert message.format(nom=late.nom) in page
+    assert not Evenement.objects.exists()
+    assert not OutboundSms.objects.exists()
+    assert f'value="{absent.pk}" id="absent-{absent.pk}" checked' in page
+    assert f'name="arrivee_{late.pk}" id="id_arrivee_{late.pk}" value="{arrivee}"' in page
+    assert f'<option value="{sms_action.pk}" selected>' in page

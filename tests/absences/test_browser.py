@@ -121,3 +121,90 @@ def test_choosing_retard_asks_for_the_arrival_time_instead_of_au(
     expect(page.get_by_label("Heure d'arrivée")).to_have_value("08:45")
     retard = Evenement.objects.get()
     assert (retard.type, f"{timezone.localtime(retard.fin):%H:%M}") == ("retard", "08:45")
+
+
+def test_supprimer_l_evenement_says_its_sms_will_not_be_sent_then_deletes_on_confirmer(
+    page, live_server, login, vie_scolaire_user, etablissement, eleve, legal1, sms_action, provider
+):
+    from django.urls import reverse
+
+    from absences.models import Evenement
+    from absences.services import EvenementData, evenement_record
+    from sms.models import OutboundSms
+
+    from .conftest import today_at
+
+    evenement = evenement_record(
+        etablissement=etablissement,
+        user=vie_scolaire_user,
+        eleve=eleve,
+        data=EvenementData(type="absence", debut=today_at(8, 30), fin=today_at(9, 25)),
+        token="t",
+        action=sms_action,
+        destinataires=[f"lien:{legal1.pk}"],
+    ).evenement
+    login("viescolaire")
+    page.goto(live_server.url + reverse("saisie_evenement", args=[evenement.pk]))
+
+    page.get_by_role("link", name="Supprimer l'évènement").click()
+    expect(
+        page.get_by_text("Son SMS en attente de diffusion sera annulé : il ne sera pas envoyé.")
+    ).to_be_visible()
+    page.get_by_role("link", name="Annuler").click()
+    expect(page.get_by_text("Modification de l'évènement")).to_be_visible()
+    assert Evenement.objects.filter(pk=evenement.pk).exists()
+    page.get_by_role("link", name="Supprimer l'évènement").click()
+    page.get_by_role("button", name="Confirmer").click()
+
+    expect(page.get_by_text("Évènement supprimé. 1 SMS en attente annulé(s).")).to_be_visible()
+    assert not Evenement.objects.filter(pk=evenement.pk).exists()
+    assert list(OutboundSms.objects.values_list("state", flat=True)) == ["cancelled"]
+
+
+def test_the_appel_records_a_retard_by_its_arrival_time_and_refuses_a_pupil_both_absent_and_late(
+    page, login, screenshot, vie_scolaire_user, etablissement, eleve, legal1, sms_action, provider
+):
+    from absences.models import Evenement
+    from sms.models import OutboundSms
+    from tests import factories
+
+    from .conftest import today_at
+
+    absent = factories.EleveFactory(
+        etablissement=etablissement, division=eleve.division, nom="ABEL", prenom="Léa"
+    )
+    login("viescolaire")
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Appel").click()
+    page.get_by_label("Division").select_option(label="5B")
+    page.get_by_label("Créneau").select_option(label="08:30")
+    page.get_by_role("button", name="Afficher la classe").click()
+
+    page.get_by_role("checkbox", name="ABEL").check()
+    page.get_by_role("checkbox", name="REITER").check()
+    page.get_by_label("Heure d'arrivée de REITER Pauline").fill("08:45")
+    page.get_by_label("Action").select_option(label="SMS")
+    page.get_by_role("button", name="Valider").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "REITER Pauline est coché(e) absent(e) et a une heure d'arrivée"
+    )
+    expect(page.get_by_role("checkbox", name="ABEL")).to_be_checked()
+    expect(page.get_by_label("Heure d'arrivée de REITER Pauline")).to_have_value("08:45")
+    assert not Evenement.objects.exists()
+    page.get_by_role("checkbox", name="REITER").uncheck()
+    page.get_by_role("button", name="Valider").click()
+
+    expect(page.get_by_text("2 évènement(s) enregistré(s).")).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"déjà enregistré : Retard du .* 08:30, arrivée à 08:45"))
+    ).to_be_visible()
+    expect(page.get_by_label("Heure d'arrivée de REITER Pauline")).to_be_disabled()
+    expect(page.get_by_label("Heure d'arrivée de REITER Pauline")).to_have_value("08:45")
+    expect(page.get_by_role("checkbox", name="REITER")).not_to_be_checked()
+    expect(page.get_by_role("checkbox", name="ABEL")).to_be_checked()
+    screenshot("appel-retard")
+    retard = Evenement.objects.get(eleve=eleve)
+    assert (retard.type, retard.debut, retard.fin) == ("retard", today_at(8, 30), today_at(8, 45))
+    assert Evenement.objects.get(eleve=absent).type == "absence"
+    [sms] = OutboundSms.objects.filter(event_key=retard.event_key)
+    assert " est en retard le " in sms.text

@@ -1,6 +1,7 @@
 """Saisie d'un évènement: the event and its SMS in one transaction, once; consent; cancel; re-render."""
 
 import functools
+import html
 from datetime import timedelta
 
 import pytest
@@ -181,6 +182,37 @@ def test_deleting_an_event_cancels_its_waiting_sms_and_keeps_it(
     [sms] = sms_of(evenement)  # the instance in this test still has its pk
     assert sms.state == "cancelled"
     assert "1 SMS en attente annulé(s)" in response.content.decode()
+
+
+def test_supprimer_l_evenement_asks_first_and_says_how_many_sms_will_not_be_sent(
+    vie_scolaire_client, record, legal1, provider
+):
+    evenement = record(destinataires=[f"lien:{legal1.pk}"]).evenement
+    url = reverse("saisie_evenement_delete", args=[evenement.pk])
+    fiche = vie_scolaire_client.get(reverse("saisie_evenement", args=[evenement.pk])).content.decode()
+
+    page = html.unescape(vie_scolaire_client.get(url).content.decode())
+
+    assert f'href="{url}"' in fiche
+    assert "confirm(" not in fiche  # no script needed
+    assert f"Vous allez supprimer l'évènement « Absence du {today_at(8, 30):%d/%m/%y} 08:30" in page
+    assert "Son SMS en attente de diffusion sera annulé : il ne sera pas envoyé." in page
+    assert "Confirmer la suppression ?" in page
+    assert reverse("saisie_evenement", args=[evenement.pk]) in page  # Annuler
+    assert Evenement.objects.filter(pk=evenement.pk).exists()
+    assert [sms.state for sms in sms_of(evenement)] == ["queued"]
+
+
+def test_the_deletion_page_of_an_event_without_waiting_sms_says_so(vie_scolaire_client, eleve):
+    evenement = Evenement.objects.create(
+        etablissement=eleve.etablissement, eleve=eleve, debut=today_at(8, 30), fin=today_at(9, 25)
+    )
+
+    page = html.unescape(
+        vie_scolaire_client.get(reverse("saisie_evenement_delete", args=[evenement.pk])).content.decode()
+    )
+
+    assert "Aucun SMS de cet évènement n'attend d'être envoyé." in page
 
 
 def test_an_sms_already_sent_never_changes(record, legal1, vie_scolaire_user, provider):

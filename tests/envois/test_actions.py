@@ -195,3 +195,13 @@ def test_the_appel_writes_to_the_responsables_legaux(
     assert len(outcome.queued) == 1
     assert len(outcome.not_reached) == 1
     assert Envoi.objects.count() == 1
+
+
+def test_the_deletion_page_says_the_waiting_letters_will_be_annulled(
+    vie_scolaire_client, etablissement, vie_scolaire_user, eleve, legal1, courrier_action, parametrages
+):
+    outcome = _record(etablissement, vie_scolaire_user, eleve, courrier_action, [f"lien:{legal1.pk}"])
+
+    page = page_text(vie_scolaire_client.get(reverse("saisie_evenement_delete", args=[outcome.evenement.pk])))
+
+    assert "Ses 1 courrier(s) ou courriel(s) en attente seront annulés." in page

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from sms.models import OutboundSms, SmsState
 from sms.selectors import school_year_start
+from tests.fixtures.browser import log_in, new_page
 from tests.sms.conftest import bulk_sms, configure_provider, queue_sms
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -70,3 +71,40 @@ def test_dispatch_from_sms_a_diffuser_then_en_transit_then_delivre_and_the_synth
     expect(total_row.get_by_role("cell")).to_have_text(["", "Total Annuel", "3", "4"])
     assert OutboundSms.objects.filter(state=SmsState.DELIVERED, submitted_at__gt=sent_last_year).count() == 2
     assert OutboundSms.objects.filter(state=SmsState.QUEUED).count() == 1
+
+
+def test_supprimer_lists_the_sms_and_waits_for_confirmer_even_without_javascript(
+    browser, live_server, screenshot, etablissement, vie_scolaire_user
+):
+    first, second, kept = queue_sms(etablissement, 3)
+    with new_page(browser, live_server.url, java_script_enabled=False) as page:
+        log_in(page, "viescolaire")
+        page.goto("/sms/a-diffuser/")
+        boxes = page.get_by_role("checkbox", name=re.compile("Sélectionner le SMS"))
+        boxes.nth(0).check()
+        boxes.nth(1).check()
+        page.get_by_role("button", name="Supprimer").first.click()
+
+        expect(
+            page.get_by_text(
+                "Vous allez supprimer 2 SMS : ils ne seront pas envoyés. Confirmer la suppression ?"
+            )
+        ).to_be_visible()
+        expect(page.get_by_role("cell", name=first.eleve_label)).to_be_visible()
+        expect(page.get_by_role("cell", name=second.eleve_label)).to_be_visible()
+        expect(page.get_by_role("cell", name=kept.eleve_label)).to_have_count(0)
+        screenshot("sms-a-diffuser-confirmer-la-suppression", page=page)
+        page.get_by_role("link", name="Annuler").click()
+
+        expect(page.get_by_text("Il y a actuellement 3 SMS en attente de diffusion")).to_be_visible()
+        expect(boxes.nth(0)).to_be_checked()
+        expect(boxes.nth(1)).to_be_checked()
+        expect(boxes.nth(2)).not_to_be_checked()
+        assert set(OutboundSms.objects.values_list("state", flat=True)) == {SmsState.QUEUED}
+        page.get_by_role("button", name="Supprimer").last.click()
+        page.get_by_role("button", name="Confirmer").click()
+
+        expect(page.get_by_text("2 SMS supprimé(s)")).to_be_visible()
+        expect(page.get_by_text("Il y a actuellement 1 SMS en attente de diffusion")).to_be_visible()
+    states = dict(OutboundSms.objects.values_list("pk", "state"))
+    assert states == {first.pk: SmsState.CANCELLED, second.pk: SmsState.CANCELLED, kept.pk: SmsState.QUEUED}

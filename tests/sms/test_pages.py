@@ -1,5 +1,7 @@
 """The SMS pages: SMS à diffuser, Suivi des SMS and its tabs, with the seed's words; constant queries."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -135,7 +137,7 @@ def test_diffuser_releases_the_ticked_sms_and_supprimer_cancels_them(
     with django_capture_on_commit_callbacks() as callbacks:
         vie_scolaire_client.post(reverse("sms_waiting"), {"sms": [sent.pk], "action": "diffuser"})
     response = vie_scolaire_client.post(
-        reverse("sms_waiting"), {"sms": [deleted.pk], "action": "supprimer"}, follow=True
+        reverse("sms_waiting"), {"sms": [deleted.pk], "action": "confirmer-suppression"}, follow=True
     )
 
     assert len(callbacks) == 1  # the dispatch task, queued once the transaction commits
@@ -195,12 +197,13 @@ def test_ticking_another_schools_sms_is_refused(
 ):
     (theirs,) = queue_sms(other_etablissement, 1)
 
-    response = vie_scolaire_client.post(
-        reverse("sms_waiting"), {"sms": [theirs.pk], "action": "supprimer"}, follow=True
-    )
+    for action in ("supprimer", "confirmer-suppression"):
+        response = vie_scolaire_client.post(
+            reverse("sms_waiting"), {"sms": [theirs.pk], "action": action}, follow=True
+        )
 
-    assert OutboundSms.objects.get(pk=theirs.pk).state == SmsState.QUEUED
-    assert "Sélectionnez un choix valide" in page_text(response)
+        assert OutboundSms.objects.get(pk=theirs.pk).state == SmsState.QUEUED
+        assert "Sélectionnez un choix valide" in page_text(response)
 
 
 def test_suivi_des_sms_shows_the_etat_de_diffusion_as_sconet(vie_scolaire_client, etablissement):
@@ -392,11 +395,82 @@ def test_supprimer_on_a_stale_page_leaves_an_sms_a_colleague_diffused_meanwhile(
     )
 
     response = vie_scolaire_client.post(
-        reverse("sms_waiting"), {"sms": [sms.pk], "action": "supprimer"}, follow=True
+        reverse("sms_waiting"), {"sms": [sms.pk], "action": "confirmer-suppression"}, follow=True
     )
 
     assert OutboundSms.objects.get(pk=sms.pk).state == SmsState.SENDING
     assert "1 SMS déjà diffusé(s) ou supprimé(s) entre-temps" in page_text(response)
+
+
+def test_supprimer_lists_the_ticked_sms_and_only_confirmer_annuls_them(vie_scolaire_client, etablissement):
+    first, second, untouched = queue_sms(etablissement, 3)
+
+    confirmation = vie_scolaire_client.post(
+        reverse("sms_waiting"), {"sms": [first.pk, second.pk], "action": "supprimer"}
+    )
+
+    page = page_text(confirmation)
+    assert confirmation.status_code == 200
+    assert "Vous allez supprimer 2 SMS : ils ne seront pas envoyés. Confirmer la suppression ?" in page
+    for sms in (first, second):
+        assert sms.eleve_label in page
+    assert untouched.eleve_label not in page
+    assert "Légal 1 - Financier" in page
+    assert set(OutboundSms.objects.values_list("state", flat=True)) == {SmsState.QUEUED}
+
+    done = vie_scolaire_client.post(
+        reverse("sms_waiting"), {"sms": [first.pk, second.pk], "action": "confirmer-suppression"}, follow=True
+    )
+
+    states = dict(OutboundSms.objects.values_list("pk", "state"))
+    assert states == {first.pk: "cancelled", second.pk: "cancelled", untouched.pk: "queued"}
+    assert "2 SMS supprimé(s)" in page_text(done)
+
+
+def test_annuler_the_suppression_comes_back_to_the_list_with_the_same_sms_ticked(
+    vie_scolaire_client, etablissement
+):
+    ticked, other = queue_sms(etablissement, 2)
+    url = reverse("sms_waiting") + "?tri=-eleve"
+    confirmation = vie_scolaire_client.post(url, {"sms": [ticked.pk], "action": "supprimer"})
+    cancel_url = html.unescape(re.search(r'href="([^"]*)"[^>]*>Annuler<', confirmation.content.decode())[1])
+
+    back = vie_scolaire_client.get(cancel_url).content.decode()
+
+    assert cancel_url == f"{reverse('sms_waiting')}?tri=-eleve&sms={ticked.pk}"
+    assert re.search(rf'value="{ticked.pk}" checked', back)
+    assert not re.search(rf'value="{other.pk}" checked', back)
+    assert (
+        f'action="{reverse("sms_waiting")}?tri=-eleve"' in back
+    )  # the selection does not stay in the address
+    assert OutboundSms.objects.get(pk=ticked.pk).state == SmsState.QUEUED
+
+
+def test_the_confirmation_leaves_out_an_sms_diffused_meanwhile_and_says_so(
+    vie_scolaire_client, etablissement, simulator
+):
+    diffused, waiting = queue_sms(etablissement, 2)
+    colleague = factories.vie_scolaire(etablissement)
+    services.sms_release(etablissement=etablissement, user=colleague, ids=[diffused.pk])
+
+    page = page_text(
+        vie_scolaire_client.post(
+            reverse("sms_waiting"), {"sms": [diffused.pk, waiting.pk], "action": "supprimer"}
+        )
+    )
+
+    assert "Vous allez supprimer 1 SMS" in page
+    assert diffused.eleve_label not in page
+    assert "1 SMS déjà diffusé(s) ou supprimé(s) entre-temps" in page
+
+    services.sms_release(etablissement=etablissement, user=colleague, ids=[waiting.pk])
+    nothing_left = vie_scolaire_client.post(
+        reverse("sms_waiting"), {"sms": [diffused.pk, waiting.pk], "action": "supprimer"}, follow=True
+    )
+
+    assert "Vous allez supprimer" not in page_text(nothing_left)
+    assert "2 SMS déjà diffusé(s) ou supprimé(s) entre-temps" in page_text(nothing_left)
+    assert set(OutboundSms.objects.values_list("state", flat=True)) == {SmsState.SENDING}
 
 
 def test_a_resend_deleted_before_leaving_can_be_done_again_and_a_live_one_is_shown(
