@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from eleves.models import Eleve
 from envois.models import EnvoiKind
-from envois.reach import envoi_reach
 from envois.services import (
     EnvoiDraft,
     envois_cancel_waiting,
@@ -312,7 +311,10 @@ def _actions_apply(
         }
         for destinataire in destinataires:
             who = f"{eleve.nom} {eleve.prenom} : {destinataire.label} ({destinataire.name})"
-            reach = destinataire.reach if action.sends_sms else envoi_reach(kind, destinataire.responsable)
+            reach = {
+                EnvoiKind.COURRIER: destinataire.courrier,
+                EnvoiKind.COURRIEL: destinataire.courriel,
+            }.get(kind, destinataire.reach)
             if not reach.can_receive:
                 outcome.not_reached.append(f"{who} : {reach.reason}")
                 continue
