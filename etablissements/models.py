@@ -18,11 +18,11 @@ class Etablissement(models.Model):
 
     uai = models.CharField("UAI", max_length=8, unique=True, validators=[validate_uai])
     nom = models.CharField("nom", max_length=120)
-    # The school's address, printed at the head of its documents (bilans des absences).
-    adresse = models.TextField("adresse", blank=True)
-    code_postal = models.CharField("code postal", max_length=10, blank=True)
     telephone = models.CharField("téléphone", max_length=30, blank=True)
     courriel = models.EmailField("courriel", blank=True)
+    # The letterhead of the courriers (and the Reply-To of the courriels: ``courriel``).
+    adresse = models.TextField("adresse", blank=True)
+    code_postal = models.CharField("code postal", max_length=10, blank=True)
     ville = models.CharField("ville", max_length=80, blank=True)
 
     class Meta:

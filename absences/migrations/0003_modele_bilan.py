@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('absences', '0002_action_delai_alerte_at_most_365'),
-        ('etablissements', '0005_etablissement_adresse'),
+        ('etablissements', '0005_etablissement_adresse_etablissement_code_postal'),
     ]
 
     operations = [
