@@ -32,6 +32,11 @@ urlpatterns = [
         parametrages.ValeursParDefautView.as_view(),
         name="parametrages_valeurs",
     ),
+    path(
+        "parametrages/coordonnees/",
+        parametrages.CoordonneesView.as_view(),
+        name="parametrages_coordonnees",
+    ),
     path("saisie/", saisie.EleveChoiceView.as_view(), name="saisie"),
     path("saisie/eleve/<int:eleve_id>/", saisie.EvenementCreateView.as_view(), name="saisie_eleve"),
     path("saisie/evenement/<int:pk>/", saisie.EvenementUpdateView.as_view(), name="saisie_evenement"),

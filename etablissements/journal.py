@@ -18,6 +18,7 @@ OPERATIONS: dict[str, str] = {
     "absences.valeurs_par_defaut_changed": "Valeurs par défaut modifiées",
     "eleves.consent_changed": "Consentement SMS ou Tél. Mobile modifié",
     "eleves.siecle_imported": "Import SIECLE",
+    "etablissements.coordonnees_changed": "Coordonnées de l'établissement modifiées",
     "envois.cancelled": "Courriers ou courriels supprimés",
     "envois.courriels_released": "Courriels envoyés",
     "envois.courriers_edited": "Courriers édités",

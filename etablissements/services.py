@@ -50,3 +50,38 @@ def audit_record(
         summary=summary,
         details=details or {},
     )
+
+
+COORDONNEES_FIELDS = ("adresse", "code_postal", "ville", "telephone", "courriel")
+
+
+@transaction.atomic
+def etablissement_coordonnees_update(*, etablissement: Etablissement, user, **values: str) -> list[str]:
+    """The school's address and contact (Paramétrages > Coordonnées de l'établissement): saves what
+    changed and journals it (the address by name only: it takes several lines). Returns the labels
+    of the fields changed."""
+    changed = [name for name in COORDONNEES_FIELDS if getattr(etablissement, name) != values[name]]
+    if not changed:
+        return []
+    changes = [_coordonnee_change(name, getattr(etablissement, name), values[name]) for name in changed]
+    for name in changed:
+        setattr(etablissement, name, values[name])
+    etablissement.save(update_fields=changed)
+    audit_record(
+        etablissement=etablissement,
+        user=user,
+        action="etablissements.coordonnees_changed",
+        summary=f"Coordonnées de l'établissement : {' ; '.join(changes)}"[:300],
+        details={"champs": changed},
+    )
+    return [_coordonnee_label(name) for name in changed]
+
+
+def _coordonnee_label(name: str) -> str:
+    return str(Etablissement._meta.get_field(name).verbose_name)
+
+
+def _coordonnee_change(name: str, before: str, after: str) -> str:
+    if name == "adresse":
+        return "adresse modifiée"
+    return f"{_coordonnee_label(name)} {before or '(vide)'} → {after or '(vide)'}"

@@ -120,6 +120,12 @@ MENU: tuple[MenuEntry, ...] = (
             MenuEntry(
                 "valeurs-par-defaut", "Valeurs par défaut", "parametrages_valeurs", habilitee_only=True
             ),
+            MenuEntry(
+                "coordonnees",
+                "Coordonnées de l'établissement",
+                "parametrages_coordonnees",
+                habilitee_only=True,
+            ),
             _parametrage_list("modeles-de-bilans", "Modèles de bilans"),
             MenuEntry(
                 "fournisseur-de-services",

@@ -1,4 +1,5 @@
-"""Paramétrages (personne habilitée only): one set of views for every list, and Valeurs par défaut."""
+"""Paramétrages (personne habilitée only): one set of views for every list, Valeurs par défaut and the
+Coordonnées de l'établissement."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,10 +11,12 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
+from etablissements.models import Etablissement
 from etablissements.roles import HabiliteeRequiredMixin, is_habilitee
-from etablissements.services import audit_record
+from etablissements.services import audit_record, etablissement_coordonnees_update
 
 from .. import rendering
+from ..forms.coordonnees import CoordonneesForm
 from ..forms.valeurs import ValeursParDefautForm
 from ..modele_preview import preview_for
 from ..parametrages import KINDS
@@ -134,6 +137,33 @@ class ValeursParDefautView(HabiliteeRequiredMixin, View):
         valeurs_par_defaut_update(etablissement=request.etablissement, user=request.user, **form.cleaned_data)
         messages.success(request, "Valeurs par défaut enregistrées.")
         return redirect("parametrages_valeurs")
+
+
+class CoordonneesView(HabiliteeRequiredMixin, View):
+    """The school's address and contact, for the letterhead of courriers and bilans."""
+
+    template_name = "absences/parametrages/coordonnees.html"
+
+    def form(self, data=None) -> CoordonneesForm:
+        # A copy of its own: validating a ModelForm writes into its instance, and the service compares
+        # the school as it is with what was typed.
+        return CoordonneesForm(data, instance=Etablissement.objects.get(pk=self.request.etablissement.pk))
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": self.form()})
+
+    def post(self, request):
+        form = self.form(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form})
+        changed = etablissement_coordonnees_update(
+            etablissement=request.etablissement, user=request.user, **form.cleaned_data
+        )
+        messages.success(
+            request,
+            f"Coordonnées enregistrées ({', '.join(changed)})." if changed else "Aucune modification.",
+        )
+        return redirect("parametrages_coordonnees")
 
 
 @require_POST
