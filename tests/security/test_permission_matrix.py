@@ -30,6 +30,7 @@ MATRIX = {
     "absences/parametrages/actions/<int:pk>/retirer/": ("POST", (302, 403, 404, 404)),
     "absences/parametrages/actions/<int:pk>/supprimer/": ("POST", (302, 403, 404, 404)),
     "absences/parametrages/actions/ajouter/": ("GET", (302, 403, 200, 200)),
+    "absences/parametrages/coordonnees/": ("GET", (302, 403, 200, 200)),
     "absences/parametrages/couleurs/": ("GET", (302, 403, 200, 200)),
     "absences/parametrages/couleurs/<int:pk>/": ("GET", (302, 403, 404, 404)),
     "absences/parametrages/couleurs/<int:pk>/retirer/": ("POST", (302, 403, 404, 404)),
