@@ -1,4 +1,5 @@
-"""What a new établissement starts with: sensible motifs, justificatifs, couleurs and the usual horaires."""
+"""What a new établissement starts with: sensible motifs, justificatifs, couleurs, the usual horaires
+and an SMS modèle for absences and one for retards."""
 
 from datetime import time
 
@@ -43,4 +44,19 @@ HORAIRES = (
     ("17:05", "cours", time(17, 5), time(18, 0)),
     ("Demi-pension", "demi_pension", time(12, 30), time(14, 0)),
     ("Internat", "internat", time(18, 0), time(23, 59)),
+)
+
+# (nom, texte): the SMS modèles a new établissement starts with, one for each type of évènement (an
+# action names its modèle). A retard's says when the pupil arrived, not only the slot they were late for.
+MODELES = (
+    (
+        "SMS absence",
+        "[ETABLISSEMENT] : [PRENOM] [NOM] ([DIVISION]) est absent(e) le [DATE DEBUT] à partir de "
+        "[HEURE DEBUT]. Merci de nous contacter au [TELEPHONE ETABLISSEMENT].",
+    ),
+    (
+        "SMS retard",
+        "[ETABLISSEMENT] : [PRENOM] [NOM] ([DIVISION]) est arrivé(e) en retard le [DATE DEBUT] à "
+        "[HEURE ARRIVEE] (cours de [HEURE DEBUT]). Merci de nous contacter au [TELEPHONE ETABLISSEMENT].",
+    ),
 )
