@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .parametrages import KINDS
-from .views import appel, parametrages, saisie, suivi
+from .views import appel, parametrages, saisie, statistiques, suivi
 
 
 def _parametrage_urls():
@@ -42,4 +42,5 @@ urlpatterns = [
     ),
     path("appel/", appel.AppelView.as_view(), name="appel"),
     path("suivi/alertes/", suivi.AlertesView.as_view(), name="suivi_alertes"),
+    path("statistiques/", statistiques.StatistiquesView.as_view(), name="statistiques"),
 ]

@@ -1,15 +1,14 @@
 import copy
-import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, TemplateView, View
 
 from etablissements.mixins import EtablissementScopedMixin
 from etablissements.roles import HabiliteeRequiredMixin, VieScolaireRequiredMixin
+from sconet.spreadsheet import csv_response
 
 from .forms import DivisionFilterForm, FichesIndividuellesForm, ResponsableForm, SiecleUploadForm
 from .models import Eleve, Lien, SiecleImport
@@ -120,35 +119,19 @@ class ResponsablesSansSmsView(VieScolaireRequiredMixin, View):
         return render(request, "eleves/responsables_sans_sms.html", context)
 
     def csv_response(self, rows):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="responsables-sans-sms.csv"'
-        response.write("\ufeff")  # so that a spreadsheet opens the accents right
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(["Division", "Élève", "Responsable", "Qualités", "Tél. Mobile", "Raison"])
-        for lien, reach in rows:
-            writer.writerow(
-                spreadsheet_safe(cell)
-                for cell in [
-                    lien.eleve.division.code if lien.eleve.division else "",
-                    f"{lien.eleve.nom} {lien.eleve.prenom}",
-                    str(lien.responsable),
-                    lien.qualites_label,
-                    phone_format(lien.responsable.tel_mobile),
-                    reach.reason,
-                ]
-            )
-        return response
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet never runs as a formula (a name typed "=HYPERLINK(...)" stays text).
-    Phone numbers in "+32 470…" form are kept: digits and spaces only after the sign."""
-    if value.startswith(FORMULA_STARTS) and not value.lstrip("+").replace(" ", "").isdigit():
-        return "'" + value
-    return value
+        header = ["Division", "Élève", "Responsable", "Qualités", "Tél. Mobile", "Raison"]
+        lines = (
+            [
+                lien.eleve.division.code if lien.eleve.division else "",
+                f"{lien.eleve.nom} {lien.eleve.prenom}",
+                str(lien.responsable),
+                lien.qualites_label,
+                phone_format(lien.responsable.tel_mobile),
+                reach.reason,
+            ]
+            for lien, reach in rows
+        )
+        return csv_response(filename="responsables-sans-sms.csv", rows=[header, *lines])
 
 
 class ImportExportView(HabiliteeRequiredMixin, FormView):

@@ -37,13 +37,26 @@ class DayField(forms.DateField):
             raise ValidationError(self.error_messages["year"], code="year")
 
 
-class JournalFilterForm(forms.Form):
+class DayRangeForm(forms.Form):
+    """« Du » and « Au », two days both included: « Au » may not precede « Du »."""
+
+    du = DayField(label="Du", required=False)
+    au = DayField(label="Au", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        du, au = cleaned.get("du"), cleaned.get("au")
+        if du and au and au < du:
+            self.add_error("au", "La date « Au » ne peut pas précéder la date « Du ».")
+        return cleaned
+
+
+class JournalFilterForm(DayRangeForm):
     """The filters of the Journal des opérations."""
 
     operation = forms.ChoiceField(label="Opération", required=False)
     utilisateur = forms.ChoiceField(label="Utilisateur", required=False)
-    du = DayField(label="Du", required=False)
-    au = DayField(label="Au", required=False)
+    field_order = ["operation", "utilisateur", "du", "au"]
 
     def __init__(self, *args, usernames: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,13 +67,6 @@ class JournalFilterForm(forms.Form):
         ]
         for name in ("operation", "utilisateur"):
             self.fields[name].widget.attrs["class"] = "form-select"
-
-    def clean(self):
-        cleaned = super().clean()
-        du, au = cleaned.get("du"), cleaned.get("au")
-        if du and au and au < du:
-            self.add_error("au", "La date « Au » ne peut pas précéder la date « Du ».")
-        return cleaned
 
     def filters(self) -> dict | None:
         """The journal's filters: none for the page as first opened, ``None`` when the form is wrong."""

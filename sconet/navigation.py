@@ -82,7 +82,7 @@ MENU: tuple[MenuEntry, ...] = (
             ),
         ),
     ),
-    MenuEntry("statistiques", "Statistiques"),
+    MenuEntry("statistiques", "Statistiques", "statistiques"),
     MenuEntry("documents", "Documents"),
     MenuEntry(
         "parametrages",

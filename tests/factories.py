@@ -100,3 +100,13 @@ class LienFactory(factory.django.DjangoModelFactory):
     lien = "20"
     legal_rank = 1
     financier = True
+
+
+class EvenementFactory(factory.django.DjangoModelFactory):
+    """An absence of a pupil, in the pupil's établissement: give ``debut`` and ``fin``."""
+
+    class Meta:
+        model = "absences.Evenement"
+
+    eleve = factory.SubFactory(EleveFactory)
+    etablissement = factory.SelfAttribute("eleve.etablissement")

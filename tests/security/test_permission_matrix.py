@@ -63,6 +63,7 @@ MATRIX = {
     "absences/saisie/eleve/<int:eleve_id>/": ("GET", (302, 404, 404, 404)),
     "absences/saisie/evenement/<int:pk>/": ("GET", (302, 404, 404, 404)),
     "absences/saisie/evenement/<int:pk>/supprimer/": ("POST", (302, 404, 404, 404)),
+    "absences/statistiques/": ("GET", (302, 200, 200, 200)),
     "absences/suivi/alertes/": ("GET", (302, 200, 200, 200)),
     "connexion/": ("GET", (200, 302, 302, 302)),
     "deconnexion/": ("POST", (302, 302, 302, 302)),

@@ -1,0 +1,31 @@
+from django import forms
+
+from eleves.forms import DivisionFilterForm
+from etablissements.forms import DayField, DayRangeForm
+
+from ..statistiques import EventKind
+
+DAY_ERRORS = {
+    "required": "Indiquez une date.",
+    "invalid": "Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999.",
+}
+
+
+class StatistiquesForm(DayRangeForm, DivisionFilterForm):
+    """The filters of Statistiques, read from the address (the page can be bookmarked); as first
+    opened, ``period`` (the school year up to today), every division, both types."""
+
+    du = DayField(label="Du", error_messages=DAY_ERRORS)
+    au = DayField(label="Au", error_messages=DAY_ERRORS)
+    type = forms.ChoiceField(label="Type", choices=EventKind.choices, required=False)
+    field_order = ["du", "au", "division", "type"]
+
+    def __init__(self, query, *, etablissement, period):
+        if not any(name in query for name in self.base_fields):
+            du, au = period
+            query = {"du": du.isoformat(), "au": au.isoformat(), "type": EventKind.TOUS}
+        super().__init__(query, etablissement=etablissement)
+        self.fields["division"].label = "Division"
+
+    def clean_type(self) -> str:
+        return self.cleaned_data["type"] or EventKind.TOUS
