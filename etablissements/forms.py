@@ -1,4 +1,3 @@
-import re
 from datetime import date
 
 from django import forms
@@ -17,24 +16,18 @@ class EtablissementChoiceForm(forms.Form):
 
 class DayField(forms.DateField):
     """A day picked in the browser's calendar (or typed 15/02/2008); a year nobody means (0005, 20026:
-    a slip of the keyboard) is refused, saying which years are taken."""
+    a slip of the keyboard) is refused like any malformed date, the message saying which are taken."""
 
     widget = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
     earliest, latest = date(1900, 1, 1), date(2999, 12, 31)
     default_error_messages = {
-        "year": f"Saisissez une date dont l'année est comprise entre {earliest.year} et {latest.year}."
+        "invalid": f"Saisissez une date valide, entre le {earliest:%d/%m/%Y} et le {latest:%d/%m/%Y}."
     }
-    LONG_YEAR = re.compile(r"\s*\d{5,}-\d{1,2}-\d{1,2}\s*")  # as a date input sends 20026
-
-    def to_python(self, value):
-        if isinstance(value, str) and self.LONG_YEAR.fullmatch(value):
-            raise ValidationError(self.error_messages["year"], code="year")
-        return super().to_python(value)
 
     def validate(self, value):
         super().validate(value)
         if value and not self.earliest <= value <= self.latest:
-            raise ValidationError(self.error_messages["year"], code="year")
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 class DayRangeForm(forms.Form):

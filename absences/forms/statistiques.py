@@ -5,10 +5,7 @@ from etablissements.forms import DayField, DayRangeForm
 
 from ..statistiques import EventKind
 
-DAY_ERRORS = {
-    "required": "Indiquez une date.",
-    "invalid": "Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999.",
-}
+DAY_ERRORS = {"required": "Indiquez une date."}
 
 
 class StatistiquesForm(DayRangeForm, DivisionFilterForm):

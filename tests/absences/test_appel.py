@@ -213,5 +213,5 @@ def test_an_appel_dated_in_a_year_nobody_means_is_refused_in_french(
     )
 
     assert response.status_code == 400
-    assert "Saisissez une date dont l'année est comprise entre 1900 et 2999." in page_text(response)
+    assert "Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999." in page_text(response)
     assert not Evenement.objects.exists()

@@ -316,7 +316,7 @@ def test_modifying_a_horaire_is_not_an_overlap_with_itself(habilitee_client, eta
 @pytest.mark.parametrize(
     ("annee_fin", "message"),
     [
-        ("9999-12-31", "Saisissez une date dont l&#x27;année est comprise entre 1900 et 2999."),
+        ("9999-12-31", "Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999."),
         (
             "2027-10-02",
             "Une année scolaire dure au plus 13 mois : sa fin doit être au plus tard le 01/10/2027.",
@@ -402,7 +402,7 @@ def test_a_school_year_typed_in_a_year_nobody_means_is_refused_in_french_and_kep
     response = habilitee_client.post(reverse("parametrages_valeurs"), values)
 
     page = response.content.decode()
-    assert "Saisissez une date dont l&#x27;année est comprise entre 1900 et 2999." in page
+    assert "Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999." in page
     [(name, value)] = typed.items()
     assert f'name="{name}" value="{value}"' in page
     assert response.status_code == 200

@@ -21,7 +21,7 @@ from tests import factories
 
 from .conftest import today_at
 
-YEAR_MESSAGE = "Saisissez une date dont l&#x27;année est comprise entre 1900 et 2999."
+YEAR_MESSAGE = "Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999."
 
 
 def entry(**overrides) -> dict:
