@@ -1,5 +1,6 @@
 """Writes of the absences app: the paramétrages of a new établissement, the évènements, the appel,
-and the SMS they queue (always through the sms app's services, in the same transaction as the event)."""
+and the SMS, courriers and courriels they queue (always through the sms and envois apps' services, in
+the same transaction as the event)."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,6 +11,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from eleves.models import Eleve
+from envois.models import EnvoiKind
+from envois.reach import envoi_reach
+from envois.services import (
+    EnvoiDraft,
+    envois_cancel_waiting,
+    envois_enqueue,
+    envois_requeue_cancelled,
+    envois_rerender_waiting,
+)
 from etablissements.services import audit_record
 from sms.selectors import school_year_of
 from sms.services import (
@@ -31,6 +41,7 @@ from .models import (
     Justificatif,
     ModeleDocument,
     Motif,
+    Traitement,
     ValeursParDefaut,
 )
 from .selectors import Destinataire, appel_already_recorded, destinataires_for_eleves, horaires_for
@@ -133,7 +144,8 @@ class EvenementData:
 
 @dataclass
 class ActionOutcome:
-    """What "Valider" did: the event(s), and for an SMS action who was queued and who could not be."""
+    """What "Valider" did: the event(s), and for an SMS, courrier or courriel action who was queued and
+    who could not be."""
 
     evenements: list[Evenement] = field(default_factory=list)
     action: Action | None = None
@@ -141,8 +153,10 @@ class ActionOutcome:
         default_factory=list
     )  # "REITER Pauline : Légal 1 - Financier (M. REITER Daniel)"
     not_reached: list[str] = field(default_factory=list)  # "... : n'accepte pas les SMS"
-    # SMS annulé when the event was justified, waiting again now that it no longer is.
+    # SMS annulé when the event was justified, waiting again now that it no longer is; and the
+    # courriers and courriels so, by kind.
     requeued: int = 0
+    requeued_envois: dict[str, int] = field(default_factory=dict)
     # An appel leaves alone the pupils already recorded on the slot: "DUPONT Léa (Absence du ...)".
     already_recorded: list[str] = field(default_factory=list)
     already_done: bool = False
@@ -231,20 +245,31 @@ def _lock_eleves(eleves: Sequence[Eleve]) -> None:
     list(Eleve.objects.select_for_update().filter(pk__in=[e.pk for e in eleves]).values_list("pk"))
 
 
-def _sms_text(action: Action, evenement: Evenement) -> str:
+# The outbox of each traitement that writes to the families by letter or email.
+ENVOI_KINDS = {Traitement.COURRIER: EnvoiKind.COURRIER, Traitement.COURRIEL: EnvoiKind.COURRIEL}
+
+
+def _modele_text(action: Action, evenement: Evenement) -> str:
     return rendering.render(
         action.modele.texte if action.modele else "", rendering.evenement_values(evenement)
     )
 
 
-def _sms_key_prefix(action_token: str, evenement: Evenement) -> str:
-    """The start of the keys of the SMS one EvenementAction queued: it finds the action again."""
+def _envoi_subject(evenement: Evenement) -> str:
+    """The "Objet" of a letter or an email:
+    "Absence du 15/02/08 08:30 au 15/02/08 18:00 de Pauline REITER"."""
+    return f"{rendering.evenement_label(evenement)} de {evenement.eleve.prenom} {evenement.eleve.nom}"
+
+
+def _key_prefix(action_token: str, evenement: Evenement) -> str:
+    """The start of the keys of the SMS (courriers, courriels) one EvenementAction queued: it finds the
+    action again."""
     return f"absences:{action_token}:{evenement.pk}:"
 
 
-def _sms_dedup_key(action_token: str, evenement: Evenement, destinataire: Destinataire) -> str:
+def _dedup_key(action_token: str, evenement: Evenement, destinataire: Destinataire) -> str:
     """Unique forever per event action and recipient."""
-    return f"{_sms_key_prefix(action_token, evenement)}{destinataire.key}"
+    return f"{_key_prefix(action_token, evenement)}{destinataire.key}"
 
 
 def _actions_apply(
@@ -256,7 +281,8 @@ def _actions_apply(
     token: str,
     outcome: ActionOutcome,
 ) -> None:
-    """Records the action on each event and, for an SMS action, queues one SMS per reachable recipient."""
+    """Records the action on each event and, for an SMS (courrier, courriel) action, queues one SMS
+    (letter, email) per recipient it can reach; those it cannot are named in the outcome, with why."""
     action_token = {
         evenement.pk: token if len(chosen) == 1 else f"{token}:{evenement.eleve_id}"
         for evenement, _ in chosen
@@ -272,37 +298,51 @@ def _actions_apply(
         for evenement, destinataires in chosen
     )
     outcome.action = action
-    if not action.sends_sms:
+    kind = ENVOI_KINDS.get(action.traitement)
+    if not (action.sends_sms or kind):
         return
-    drafts = []
+    sms_drafts, envoi_drafts = [], []
     for evenement, destinataires in chosen:
         eleve = evenement.eleve
-        text = _sms_text(action, evenement)
+        snapshot = {
+            "event_key": evenement.event_key,
+            "eleve": eleve,
+            "text": _modele_text(action, evenement),
+            "eleve_label": f"{eleve.nom} {eleve.prenom}",
+            "division_label": eleve.division.code if eleve.division_id else "",
+            "event_label": rendering.evenement_label(evenement),
+            "action_label": action.libelle_long,
+        }
         for destinataire in destinataires:
             who = f"{eleve.nom} {eleve.prenom} : {destinataire.label} ({destinataire.name})"
-            if not destinataire.reach.can_receive:
-                outcome.not_reached.append(f"{who} : {destinataire.reach.reason}")
+            reach = destinataire.reach if action.sends_sms else envoi_reach(kind, destinataire.responsable)
+            if not reach.can_receive:
+                outcome.not_reached.append(f"{who} : {reach.reason}")
                 continue
             outcome.queued.append(who)
-            drafts.append(
-                SmsDraft(
-                    dedup_key=_sms_dedup_key(action_token[evenement.pk], evenement, destinataire),
-                    event_key=evenement.event_key,
-                    eleve=eleve,
-                    responsable=destinataire.responsable,
-                    phone=destinataire.responsable.tel_mobile,
-                    recipient_label=destinataire.label,
-                    text=text,
-                    sender=action.emetteur or etablissement.telephone,
-                    service_code=action.code_fournisseur,
-                    eleve_label=f"{eleve.nom} {eleve.prenom}",
-                    division_label=eleve.division.code if eleve.division_id else "",
-                    event_label=rendering.evenement_label(evenement),
-                    action_label=action.libelle_long,
+            recipient = {
+                "dedup_key": _dedup_key(action_token[evenement.pk], evenement, destinataire),
+                "responsable": destinataire.responsable,
+                "recipient_label": destinataire.label,
+            }
+            if kind:
+                envoi_drafts.append(
+                    EnvoiDraft(kind=kind, subject=_envoi_subject(evenement), **snapshot, **recipient)
                 )
-            )
-    if drafts:
-        sms_enqueue(etablissement=etablissement, user=user, drafts=drafts)
+            else:
+                sms_drafts.append(
+                    SmsDraft(
+                        phone=destinataire.responsable.tel_mobile,
+                        sender=action.emetteur or etablissement.telephone,
+                        service_code=action.code_fournisseur,
+                        **snapshot,
+                        **recipient,
+                    )
+                )
+    if sms_drafts:
+        sms_enqueue(etablissement=etablissement, user=user, drafts=sms_drafts)
+    if envoi_drafts:
+        envois_enqueue(etablissement=etablissement, user=user, drafts=envoi_drafts)
 
 
 def _chosen_destinataires(eleve: Eleve, keys: Sequence[str]) -> list[Destinataire]:
@@ -347,7 +387,7 @@ def evenement_record(
     return outcome
 
 
-# The SMS a justification cancelled, found again if the event is no longer justified.
+# The SMS (courriers, courriels) a justification cancelled, found again if the event is no longer justified.
 JUSTIFIED = "evenement_justifie"
 
 
@@ -361,9 +401,9 @@ def evenement_update(
     action: Action | None = None,
     destinataires: Sequence[str] = (),
 ) -> ActionOutcome:
-    """Modifies an event. Its SMS still waiting are re-rendered, or cancelled if it is now justified
-    (and queued again, as new SMS, if it no longer is); an SMS already sent never changes. A new
-    action is recorded (once per form token)."""
+    """Modifies an event. Its SMS, courriers and courriels still waiting are re-rendered, or cancelled
+    if it is now justified (and queued again, as new ones, if it no longer is); one already sent or
+    edited never changes. A new action is recorded (once per form token)."""
     outcome = ActionOutcome(evenements=[evenement])
     with transaction.atomic():
         _lock_eleves([evenement.eleve])
@@ -375,24 +415,25 @@ def evenement_update(
             setattr(evenement, name, value)
         evenement.save()
         if evenement.justifie and not was_justified:
-            sms_cancel_waiting(
-                etablissement=etablissement,
-                event_key=evenement.event_key,
-                reason="Évènement justifié avant l'envoi",
-                kind=JUSTIFIED,
-                user=user,
-            )
+            for cancel_waiting in (sms_cancel_waiting, envois_cancel_waiting):
+                cancel_waiting(
+                    etablissement=etablissement,
+                    event_key=evenement.event_key,
+                    reason="Évènement justifié avant l'envoi",
+                    kind=JUSTIFIED,
+                    user=user,
+                )
         else:
             if was_justified and not evenement.justifie:
-                outcome.requeued = len(
-                    sms_requeue_cancelled(
-                        etablissement=etablissement,
-                        event_key=evenement.event_key,
-                        kind=JUSTIFIED,
-                        user=user,
-                    )
-                )
-            _sms_rerender(etablissement=etablissement, evenement=evenement)
+                requeue = {
+                    "etablissement": etablissement,
+                    "event_key": evenement.event_key,
+                    "kind": JUSTIFIED,
+                }
+                outcome.requeued = len(sms_requeue_cancelled(**requeue, user=user))
+                for envoi in envois_requeue_cancelled(**requeue, user=user):
+                    outcome.requeued_envois[envoi.kind] = outcome.requeued_envois.get(envoi.kind, 0) + 1
+            _rerender(etablissement=etablissement, evenement=evenement)
         if action is not None and not EvenementAction.objects.filter(token=token).exists():
             _actions_apply(
                 etablissement=etablissement,
@@ -405,45 +446,47 @@ def evenement_update(
     return outcome
 
 
-def _sms_rerender(*, etablissement, evenement: Evenement) -> int:
-    """Each waiting SMS is rendered again from the model of the action that queued it, found by the
-    SMS's key; an SMS sent again by hand (corrected number) keeps the action of the same label."""
+def _rerender(*, etablissement, evenement: Evenement) -> int:
+    """Each waiting SMS, courrier or courriel is rendered again from the model of the action that
+    queued it, found by its key; one sent again by hand (an SMS to a corrected number) keeps the
+    action of the same label."""
     by_prefix, by_label = {}, {}
     for event_action in evenement.actions.select_related("action__modele"):
-        if event_action.action.sends_sms:
-            prefix = _sms_key_prefix(event_action.token, evenement)
+        if event_action.action.sends_sms or event_action.action.traitement in ENVOI_KINDS:
+            prefix = _key_prefix(event_action.token, evenement)
             by_prefix[prefix] = by_label[event_action.action.libelle_long] = event_action.action
     if not by_prefix:
         return 0
 
-    def text_for(sms) -> str:
-        found = [action for prefix, action in by_prefix.items() if sms.dedup_key.startswith(prefix)]
-        action = found[0] if found else by_label.get(sms.action_label)
-        return _sms_text(action, evenement) if action else sms.text
+    def text_for(row) -> str:
+        found = [action for prefix, action in by_prefix.items() if row.dedup_key.startswith(prefix)]
+        action = found[0] if found else by_label.get(row.action_label)
+        return _modele_text(action, evenement) if action else row.text
 
-    return sms_rerender_waiting(
-        etablissement=etablissement,
-        event_key=evenement.event_key,
-        event_label=rendering.evenement_label(evenement),
-        text_for=text_for,
+    rerender = {
+        "etablissement": etablissement,
+        "event_key": evenement.event_key,
+        "event_label": rendering.evenement_label(evenement),
+        "text_for": text_for,
+    }
+    return sms_rerender_waiting(**rerender) + envois_rerender_waiting(
+        **rerender, subject=_envoi_subject(evenement)
     )
 
 
 def evenement_delete(*, etablissement, user, evenement: Evenement) -> int:
-    """Deletes an event; its SMS still waiting are cancelled (kept, shown annulé). Returns how many."""
+    """Deletes an event; its SMS, courriers and courriels still waiting are cancelled (kept, shown
+    annulé). Returns how many SMS."""
     with transaction.atomic():
-        cancelled = sms_cancel_waiting(
-            etablissement=etablissement,
-            event_key=evenement.event_key,
-            reason="Évènement supprimé",
-            user=user,
-        )
+        cancel = {"etablissement": etablissement, "event_key": evenement.event_key, "user": user}
+        cancelled = sms_cancel_waiting(**cancel, reason="Évènement supprimé")
+        envois_cancelled = envois_cancel_waiting(**cancel, reason="Évènement supprimé")
         audit_record(
             etablissement=etablissement,
             user=user,
             action="absences.evenement_deleted",
             summary=f"{rendering.evenement_label(evenement)} de {evenement.eleve} supprimée",
-            details={"evenement": evenement.pk, "sms_annules": cancelled},
+            details={"evenement": evenement.pk, "sms_annules": cancelled, "envois_annules": envois_cancelled},
         )
         evenement.delete()
     return cancelled

@@ -20,6 +20,9 @@ class Etablissement(models.Model):
     nom = models.CharField("nom", max_length=120)
     telephone = models.CharField("téléphone", max_length=30, blank=True)
     courriel = models.EmailField("courriel", blank=True)
+    # The letterhead of the courriers (and the Reply-To of the courriels: ``courriel``).
+    adresse = models.TextField("adresse", blank=True)
+    code_postal = models.CharField("code postal", max_length=10, blank=True)
     ville = models.CharField("ville", max_length=80, blank=True)
 
     class Meta:

@@ -32,7 +32,13 @@ def demo_is_needed() -> bool:
 @transaction.atomic
 def demo_load() -> None:
     college = Etablissement.objects.create(
-        uai="0699990J", nom="Collège Victor Hugo", ville="Lyon", telephone="04 72 00 00 00"
+        uai="0699990J",
+        nom="Collège Victor Hugo",
+        adresse="12 rue Victor Hugo",
+        code_postal="69002",
+        ville="Lyon",
+        telephone="04 72 00 00 00",
+        courriel="vie-scolaire.0699990J@example.org",
     )
     lycee = Etablissement.objects.create(
         uai="0699991K", nom="Lycée Jean Moulin", ville="Villeurbanne", telephone="04 78 00 00 00"
@@ -76,6 +82,7 @@ def demo_load() -> None:
         option2="",
     )
     demo_sms_action_create(college)
+    demo_courrier_actions_create(college)
 
 
 def demo_sms_action_create(etablissement) -> Action:
@@ -99,3 +106,32 @@ def demo_sms_action_create(etablissement) -> Action:
         modele=modele,
         emetteur="+33472000000",
     )
+
+
+COURRIER_TEXTE = (
+    "Madame, Monsieur,\n\n"
+    "Nous vous informons que votre enfant [PRENOM] [NOM] ([DIVISION]) a été noté(e) en [TYPE] "
+    "du [DATE DEBUT] à [HEURE DEBUT] au [DATE FIN] à [HEURE FIN].\n\n"
+    "Nous vous remercions de bien vouloir nous en faire connaître le motif, par écrit, dans les meilleurs "
+    "délais, ou de contacter la vie scolaire au [TELEPHONE ETABLISSEMENT].\n\n"
+    "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées."
+)
+
+
+def demo_courrier_actions_create(etablissement) -> list[Action]:
+    """A letter model and its two actions: "Courrier" (Envoi aux familles > Courriers) and "Courriel"."""
+    modele = modele_create(etablissement=etablissement, nom="courrier absence", texte=COURRIER_TEXTE)
+    return [
+        action_create(
+            etablissement=etablissement,
+            libelle_court=libelle_court,
+            libelle_long=libelle_long,
+            delai_alerte_jours=7,
+            traitement=traitement,
+            modele=modele,
+        )
+        for libelle_court, libelle_long, traitement in (
+            ("Courrier", "Courrier aux responsables", Traitement.COURRIER),
+            ("Courriel", "Courriel aux responsables", Traitement.COURRIEL),
+        )
+    ]

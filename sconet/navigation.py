@@ -1,7 +1,8 @@
 """The SCONET left menu, in SCONET's words.
 
 An entry names the URL of its page; an entry whose page is not built yet has ``url_name=None`` and
-leads to the "pas encore disponible" page. A heading leads to its first child whose page is built.
+leads to the "pas encore disponible" page. A heading leads to its ``landing`` child, or else to its
+first child whose page is built.
 Entries for the personne habilitée only are hidden from the others. The breadcrumb is derived from
 the entry of the current URL.
 """
@@ -20,13 +21,17 @@ class MenuEntry:
     children: tuple["MenuEntry", ...] = field(default=())
     # Other URL names that belong to this entry (detail pages, forms), for the breadcrumb.
     also_matches: tuple[str, ...] = field(default=())
+    # A heading: the slug of the child it leads to.
+    landing: str = ""
 
     @property
     def url(self) -> str:
         if self.url_name:
             return reverse(self.url_name)
         if self.children:
-            built = [child for child in self.children if child.url_name]
+            built = [child for child in self.children if child.slug == self.landing] or [
+                child for child in self.children if child.url_name
+            ]
             return (built or self.children)[0].url
         return reverse("coming_soon", args=[self.slug])
 
@@ -64,9 +69,25 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(
         "envoi-aux-familles",
         "Envoi aux familles",
+        landing="sms-a-diffuser",  # as the procedure says
         children=(
-            MenuEntry("courriers", "Courriers"),
-            MenuEntry("courriels", "Courriels"),
+            MenuEntry(
+                "courriers",
+                "Courriers",
+                url_name="courriers",
+                also_matches=("courriers_edites", "courriers_annules", "courriers_impression"),
+            ),
+            MenuEntry(
+                "courriels",
+                "Courriels",
+                url_name="courriels",
+                also_matches=(
+                    "courriels_en_cours",
+                    "courriels_envoyes",
+                    "courriels_echec",
+                    "courriels_annules",
+                ),
+            ),
             MenuEntry("sms-a-diffuser", "SMS à diffuser", url_name="sms_waiting"),
             MenuEntry(
                 "suivi-des-sms",
@@ -173,7 +194,15 @@ def visible_menu(*, habilitee: bool) -> list[MenuEntry]:
 
     def keep(entries):
         return [
-            MenuEntry(e.slug, e.label, e.url_name, e.habilitee_only, tuple(keep(e.children)), e.also_matches)
+            MenuEntry(
+                e.slug,
+                e.label,
+                e.url_name,
+                e.habilitee_only,
+                tuple(keep(e.children)),
+                e.also_matches,
+                e.landing,
+            )
             for e in entries
             if habilitee or not e.habilitee_only
         ]

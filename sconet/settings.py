@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "etablissements",
     "eleves",
     "sms",
+    "envois",
     "absences",
 ]
 
@@ -265,3 +266,37 @@ CELERY_BEAT_SCHEDULE.update(
         "sms-poll-statuses": {"task": "sms.tasks.sms_poll_statuses", "schedule": 300.0},
     }
 )
+
+# Courriels to the families, through Django's email backend. EMAIL_URL says where, e.g.
+# smtp+tls://user:password@smtp.example.org:587 (smtp://, smtp+tls://, smtp+ssl://); without it,
+# development writes each email as a file under var/courriels/ and production uses the local
+# mail server (smtp://127.0.0.1:25). The SMTP backend is Django's, told which step failed
+# (envois.mail): an email is never sent twice.
+_email_url = env("EMAIL_URL", default="" if not PRODUCTION else "smtp://127.0.0.1:25")
+if _email_url:
+    _email = env.email_url_config(_email_url)
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"] or "127.0.0.1"
+    EMAIL_PORT = _email["EMAIL_PORT"] or 25
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+    if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+        EMAIL_BACKEND = "envois.mail.SmtpBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "courriels")
+# Seconds to wait for the mail server at each step.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The sender of every courriel; replies go to the établissement's own courriel (Reply-To).
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Vie scolaire <ne-pas-repondre@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Transient failures (the server said "try later", or could not be reached): retried this many
+# times per courriel, after delays growing from BASE to MAX seconds. A courriel claimed by a worker
+# for longer than CLAIM_TIMEOUT seconds is taken back by the sweep (the worker died).
+SCONET_COURRIEL_MAX_ATTEMPTS = env.int("SCONET_COURRIEL_MAX_ATTEMPTS", default=5)
+SCONET_COURRIEL_RETRY_BASE_DELAY = env.float("SCONET_COURRIEL_RETRY_BASE_DELAY", default=30.0)
+SCONET_COURRIEL_RETRY_MAX_DELAY = env.float("SCONET_COURRIEL_RETRY_MAX_DELAY", default=900.0)
+SCONET_COURRIEL_CLAIM_TIMEOUT = env.int("SCONET_COURRIEL_CLAIM_TIMEOUT", default=600)
+CELERY_BEAT_SCHEDULE["courriels-sweep"] = {"task": "envois.tasks.courriels_sweep", "schedule": 60.0}

@@ -18,5 +18,6 @@ urlpatterns = [
     path("eleves/", include("eleves.urls")),
     path("absences/", include("absences.urls")),
     path("sms/", include("sms.urls")),
+    path("envois/", include("envois.urls")),
     path("admin/", admin.site.urls),
 ]

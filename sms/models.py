@@ -15,6 +15,7 @@ from django.utils import timezone
 from eleves.models import Eleve, Responsable
 from eleves.sms_reach import SmsReach, sms_consent
 from etablissements.models import Etablissement
+from sconet.outbox import OutboxSnapshot
 
 
 class SmsState(models.TextChoices):
@@ -116,7 +117,7 @@ class ProviderSettingsChange(models.Model):
         return f"{self.at:%d/%m/%Y %H:%M} {self.username} : {self.summary}"
 
 
-class OutboundSms(models.Model):
+class OutboundSms(OutboxSnapshot):
     """One SMS to one recipient: the outbox row.
 
     It carries a snapshot of what the pages show (pupil, division, event, action), so that the
@@ -130,8 +131,6 @@ class OutboundSms(models.Model):
         Etablissement, on_delete=models.CASCADE, related_name="sms", db_index=False
     )
     reference = models.CharField("référence", max_length=40, default=new_reference)
-    dedup_key = models.CharField("clé d'unicité", max_length=200)
-    event_key = models.CharField("évènement", max_length=120)
     eleve = models.ForeignKey(
         Eleve, on_delete=models.SET_NULL, null=True, blank=True, related_name="sms", db_index=False
     )
@@ -139,11 +138,6 @@ class OutboundSms(models.Model):
         Responsable, on_delete=models.SET_NULL, null=True, blank=True, related_name="sms", db_index=False
     )
     phone = models.CharField("numéro", max_length=20)
-    recipient_label = models.CharField("Destinataire", max_length=120)
-    eleve_label = models.CharField("Nom élève", max_length=220)
-    division_label = models.CharField("Division", max_length=40, blank=True)
-    event_label = models.CharField("Evènement", max_length=200)
-    action_label = models.CharField("Action", max_length=120)
     text = models.TextField("texte")
     encoding = models.CharField("codage", max_length=8)
     parts = models.PositiveSmallIntegerField("nombre de SMS", default=1)

@@ -7,6 +7,7 @@ from django.db.models import Count, Min, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from sconet.lists import OUTBOX_SORTS, sorted_by
 from sms.models import WAITING, OutboundSms, ProviderSettings, ProviderSettingsChange, SmsState
 from sms.providers import PROVIDERS, get_provider_class
 
@@ -70,16 +71,6 @@ def provider_changes(*, etablissement, limit: int = 20) -> list[ProviderSettings
     return list(ProviderSettingsChange.objects.filter(etablissement=etablissement)[:limit])
 
 
-# The sortable columns of the SMS lists: ?tri=<key> or ?tri=-<key>.
-SORTS = {
-    "action": ("action_label", "pk"),
-    "eleve": ("eleve_label", "pk"),
-    "division": ("division_label", "eleve_label", "pk"),
-    "evenement": ("event_label", "pk"),
-    "destinataire": ("recipient_label", "pk"),
-    "etat": ("state_changed_at", "pk"),
-}
-
 # The tabs of Suivi des SMS.
 TRACKING_TABS = {
     "suivi": Q(state__in=(SmsState.SENDING, SmsState.SUBMITTED)),
@@ -115,14 +106,6 @@ LIST_FIELDS = (
 )
 
 
-def _sorted(queryset: QuerySet, sort: str, default: tuple[str, ...]) -> QuerySet:
-    key = sort.removeprefix("-")
-    fields = SORTS.get(key, default)
-    if sort.startswith("-"):
-        fields = tuple(f"-{name}" for name in fields)
-    return queryset.order_by(*fields)
-
-
 def sms_waiting_list(*, etablissement, sort: str = "") -> QuerySet[OutboundSms]:
     """SMS à diffuser: the SMS "en attente de diffusion", with their responsable's consent as it is now
     (one who withdrew it since is shown: the dispatch would cancel the SMS)."""
@@ -131,7 +114,7 @@ def sms_waiting_list(*, etablissement, sort: str = "") -> QuerySet[OutboundSms]:
         .select_related("responsable")
         .only(*LIST_FIELDS, "responsable__accepte_sms", "responsable__tel_mobile")
     )
-    return _sorted(queryset, sort, ("created_at", "pk"))
+    return sorted_by(queryset, sort, OUTBOX_SORTS, ("created_at", "pk"))
 
 
 def sms_tracking_list(*, etablissement, tab: str, sort: str = "") -> QuerySet[OutboundSms]:
@@ -141,7 +124,7 @@ def sms_tracking_list(*, etablissement, tab: str, sort: str = "") -> QuerySet[Ou
         # "renvoyé", or to send again (if that one was deleted, and the responsable still accepts SMS)
         .only(*LIST_FIELDS, "resent_as__state", "responsable__accepte_sms", "responsable__tel_mobile")
     )
-    return _sorted(queryset, sort, ("-state_changed_at", "-pk"))
+    return sorted_by(queryset, sort, OUTBOX_SORTS, ("-state_changed_at", "-pk"))
 
 
 def school_year_start(day: date) -> int:

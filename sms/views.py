@@ -23,12 +23,11 @@ from etablissements.roles import (
     is_habilitee,
     is_vie_scolaire,
 )
+from sconet.lists import SortedListMixin
 from sms import selectors, services
 from sms.forms import PhoneForm, ProviderSettingsForm, SmsSelectionForm
 from sms.models import OutboundSms
 from sms.services.provider_settings import provider_label
-
-PAGE_SIZE = 20
 
 TABS = (
     ("suivi", "Suivi des SMS", "sms_tracking"),
@@ -43,27 +42,13 @@ def _require(check, request) -> None:
         raise PermissionDenied
 
 
-class SmsListMixin(VieScolaireRequiredMixin):
+class SmsListMixin(VieScolaireRequiredMixin, SortedListMixin):
     """A sortable, paginated list of SMS, "Enregistrement(s) 1 à 20, sur N trouvé(s)"."""
 
-    paginate_by = PAGE_SIZE
     context_object_name = "sms_list"
-
-    def paginate_queryset(self, queryset, page_size):
-        """A page beyond the end (the list shrank since the link was shown: SMS dispatched, deleted,
-        delivered) shows the last page instead of "page not found"."""
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    @property
-    def sort(self) -> str:
-        sort = self.request.GET.get("tri", "")
-        return sort if sort.removeprefix("-") in selectors.SORTS else ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sort"] = self.sort
         provider_settings = selectors.provider_settings_for(etablissement=self.request.etablissement)
         context["provider_settings"] = provider_settings
         context["sending_resumes_at"] = provider_settings.sending_resumes_at(timezone.now())

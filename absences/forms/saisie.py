@@ -8,13 +8,15 @@ from django.utils import timezone
 
 from etablissements.forms import DayField
 
-from ..models import EvenementType, Justificatif, Motif
+from ..models import EvenementType, Justificatif, Motif, Traitement
 from ..services import EvenementData
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M")
 DETAILS = ("enseignant", "discipline", "motif", "justificatif")
 FLAGS = ("etablissement_informe", "absence_constatee", "classe", "motif_legitime")
+# An action that writes to the family needs a recipient: "Cochez au moins un destinataire du SMS."
+RECIPIENT_OF = {Traitement.SMS: "SMS", Traitement.COURRIER: "courrier", Traitement.COURRIEL: "courriel"}
 
 
 def _hours(times, current=None) -> list[tuple[str, str]]:
@@ -131,8 +133,10 @@ class EvenementForm(ActionChoiceMixin):
                 if cleaned["fin"] <= cleaned["debut"]:
                     self.add_error("au_date", "La fin (Au) doit être postérieure au début (Du).")
         action = cleaned.get("action")
-        if action is not None and action.sends_sms and not cleaned.get("destinataires"):
-            self.add_error("destinataires", "Cochez au moins un destinataire du SMS.")
+        if action is not None and not cleaned.get("destinataires"):
+            noun = RECIPIENT_OF.get(action.traitement)
+            if noun:
+                self.add_error("destinataires", f"Cochez au moins un destinataire du {noun}.")
         return cleaned
 
     def _clean_arrivee(self, cleaned) -> None:

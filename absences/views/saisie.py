@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from eleves.models import Division, Eleve
+from envois.selectors import envois_for_event, envois_waiting_count_for_event
 from etablissements.roles import VieScolaireRequiredMixin
 from sms.selectors import provider_is_configured, sms_for_event, sms_waiting_count_for_event
 
@@ -88,6 +89,11 @@ class EvenementPage(VieScolaireRequiredMixin, View):
             "historique": selectors.evenement_actions(evenement=self.evenement) if self.evenement else [],
             "sms_list": (
                 sms_for_event(etablissement=self.request.etablissement, event_key=self.evenement.event_key)
+                if self.evenement
+                else []
+            ),
+            "envois": (
+                envois_for_event(etablissement=self.request.etablissement, event_key=self.evenement.event_key)
                 if self.evenement
                 else []
             ),
@@ -177,6 +183,9 @@ class EvenementDeleteView(VieScolaireRequiredMixin, View):
                 "eleve": evenement.eleve,
                 "label": rendering.evenement_label(evenement),
                 "waiting": waiting,
+                "envois_waiting": envois_waiting_count_for_event(
+                    etablissement=request.etablissement, event_key=evenement.event_key
+                ),
             },
         )
 

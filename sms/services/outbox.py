@@ -28,6 +28,7 @@ from eleves.models import Eleve, Lien, Responsable
 from eleves.services import responsable_mobile_correct
 from eleves.sms_reach import consent_refused, sms_consent, sms_reach, sms_reach_of
 from etablissements.services import audit_record
+from sconet.outbox import requeue_candidates
 from sms.encoding import analyse
 from sms.models import RESENDABLE_STATES, WAITING, OutboundSms, SmsHistory, SmsState
 
@@ -268,12 +269,6 @@ def sms_requeue_cancelled(*, etablissement, event_key: str, kind: str, user) -> 
     cancelled = OutboundSms.objects.filter(
         etablissement=etablissement, event_key=event_key, state=SmsState.CANCELLED, error_kind=kind
     ).select_related("responsable", "eleve")
-    by_key = {f"{sms.dedup_key}:remis:{sms.pk}": sms for sms in cancelled}
-    queued_before = set(
-        OutboundSms.objects.filter(etablissement=etablissement, dedup_key__in=list(by_key)).values_list(
-            "dedup_key", flat=True
-        )
-    )
     drafts = [
         _draft_again(
             sms,
@@ -281,8 +276,8 @@ def sms_requeue_cancelled(*, etablissement, event_key: str, kind: str, user) -> 
             responsable=sms.responsable,
             phone=sms.responsable.tel_mobile if sms.responsable else sms.phone,
         )
-        for key, sms in by_key.items()
-        if key not in queued_before and (sms.responsable is None or sms_reach(sms.responsable).can_receive)
+        for key, sms in requeue_candidates(cancelled, etablissement=etablissement).items()
+        if sms.responsable is None or sms_reach(sms.responsable).can_receive
     ]
     return sms_enqueue(etablissement=etablissement, user=user, drafts=drafts) if drafts else []
 

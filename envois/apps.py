@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EnvoisConfig(AppConfig):
+    name = "envois"
+    verbose_name = "Courriers et courriels"
