@@ -1,5 +1,5 @@
-"""What a new établissement starts with: sensible motifs, justificatifs, couleurs, the usual horaires
-and an SMS modèle for absences and one for retards."""
+"""What a new établissement starts with: sensible motifs, justificatifs, couleurs, the usual horaires,
+an SMS modèle for absences and one for retards, and a modèle de bilan."""
 
 from datetime import time
 
@@ -60,3 +60,10 @@ MODELES = (
         "[HEURE ARRIVEE] (cours de [HEURE DEBUT]). Merci de nous contacter au [TELEPHONE ETABLISSEMENT].",
     ),
 )
+
+# The modèle de bilan: every figure, the detail of the events, and a word to the family.
+MODELE_BILAN = {
+    "nom": "Bilan des absences",
+    "titre": "Bilan des absences et retards",
+    "texte_bas": "Merci de justifier toute absence auprès de la vie scolaire.",
+}

@@ -105,6 +105,63 @@ class ModeleDocument(Parametre):
         return self.nom
 
 
+class ModeleBilan(Parametre):
+    """A bilan des absences printed for each pupil (Documents): its title, the figures it shows over the
+    period, and a text at the bottom."""
+
+    # The figures it may show, in their order on the document: the field that asks for one, and the
+    # count it reads (``counting.Counts``, as in the Statistiques).
+    FIGURES = {
+        "avec_absences": "absences",
+        "avec_demi_journees": "demi_journees",
+        "avec_justifiees": "justifiees",
+        "avec_non_justifiees": "non_justifiees",
+        "avec_retards": "retards",
+    }
+
+    nom = models.CharField("nom", max_length=60)
+    titre = models.CharField("titre imprimé sur le document", max_length=120)
+    avec_absences = models.BooleanField("Absences", default=True)
+    avec_demi_journees = models.BooleanField("Demi-journées d'absence", default=True)
+    avec_justifiees = models.BooleanField("dont justifiées", default=True)
+    avec_non_justifiees = models.BooleanField("dont non justifiées", default=True)
+    avec_retards = models.BooleanField("Retards", default=True)
+    avec_detail = models.BooleanField(
+        "Détail des évènements",
+        default=True,
+        help_text="Chaque absence et retard de la période : date, heure, motif et justificatif.",
+    )
+    texte_bas = models.TextField(
+        "texte en bas du document",
+        blank=True,
+        help_text="Par exemple : « Merci de justifier toute absence auprès de la vie scolaire. »",
+    )
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "modèle de bilan"
+        verbose_name_plural = "modèles de bilans"
+        constraints = [models.UniqueConstraint(fields=["etablissement", "nom"], name="unique_modele_bilan")]
+
+    def __str__(self) -> str:
+        return self.nom
+
+    @classmethod
+    def label(cls, name: str) -> str:
+        return str(cls._meta.get_field(name).verbose_name)
+
+    @property
+    def figures(self) -> list[tuple[str, str]]:
+        """The figures shown: (label, count read)."""
+        return [(self.label(name), count) for name, count in self.FIGURES.items() if getattr(self, name)]
+
+    @property
+    def contenu(self) -> str:
+        """What the document shows, in words: « Absences, Retards, Détail des évènements »."""
+        detail = [self.label("avec_detail")] if self.avec_detail else []
+        return ", ".join([label for label, _ in self.figures] + detail)
+
+
 class Traitement(models.TextChoices):
     AUCUN = "aucun", "Aucun"
     COURRIER = "courrier", "Courrier"

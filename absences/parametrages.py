@@ -10,7 +10,7 @@ from eleves.models import GroupeDivisions
 from eleves.phones import phone_format
 
 from .forms import parametrages as forms
-from .models import Action, Couleur, Horaire, Justificatif, ModeleDocument, Motif
+from .models import Action, Couleur, Horaire, Justificatif, ModeleBilan, ModeleDocument, Motif
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,19 @@ KINDS: dict[str, ListKind] = {
             used_by=("evenement_actions",),
             select_related=("modele",),
             form_template="absences/parametrages/action_form.html",
+        ),
+        ListKind(
+            "modeles-de-bilans",
+            "Modèles de bilans",
+            "Ajouter un modèle de bilan",
+            ModeleBilan,
+            forms.ModeleBilanForm,
+            (
+                Column("Nom", "nom"),
+                Column("Titre", "titre"),
+                Column("Contenu", "contenu"),
+                Column("Texte en bas", "texte_bas"),
+            ),
         ),
     )
 }

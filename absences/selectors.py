@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from eleves.models import Eleve, Lien
 from eleves.sms_reach import SmsReach, sms_reach
+from envois.models import EnvoiKind
+from envois.reach import EnvoiReach, envoi_reach
 from sms.selectors import sms_first_delivered_subquery
 
 from .models import (
@@ -37,6 +39,9 @@ class Destinataire:
     responsable: object | None
     reach: SmsReach
     legal: bool = False  # a responsable légal (Légal 1 or 2): those the appel writes to
+    # Whether a letter (a postal address) or an email (a courriel) can reach them, and why not.
+    courrier: EnvoiReach = envoi_reach(EnvoiKind.COURRIER, None)
+    courriel: EnvoiReach = envoi_reach(EnvoiKind.COURRIEL, None)
 
 
 def _lien_destinataire(lien: Lien) -> Destinataire:
@@ -47,6 +52,8 @@ def _lien_destinataire(lien: Lien) -> Destinataire:
         responsable=lien.responsable,
         reach=sms_reach(lien.responsable),
         legal=lien.legal_rank in (1, 2),
+        courrier=envoi_reach(EnvoiKind.COURRIER, lien.responsable),
+        courriel=envoi_reach(EnvoiKind.COURRIEL, lien.responsable),
     )
 
 
@@ -148,10 +155,11 @@ def appel_already_recorded(*, eleves, day: date, horaire: Horaire) -> dict[int, 
     return recorded
 
 
-def eleves_search(*, etablissement, query: str = "", division=None):
-    eleves = Eleve.objects.filter(etablissement=etablissement, date_sortie__isnull=True).select_related(
-        "division"
-    )
+def eleves_search(*, etablissement, query: str = "", division=None, present_on: date | None = None):
+    """The pupils whose nom or prénom hold every word of ``query``, of ``division`` if given: those
+    still in the school, or those still there on ``present_on`` (a bilan over a past period)."""
+    eleves = Eleve.objects.filter(etablissement=etablissement).select_related("division")
+    eleves = eleves.present(on=present_on) if present_on else eleves.filter(date_sortie__isnull=True)
     for word in query.split():
         eleves = eleves.filter(nom__icontains=word) | eleves.filter(prenom__icontains=word)
     if division is not None:

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from eleves.models import Eleve
 from envois.models import EnvoiKind
-from envois.reach import envoi_reach
 from envois.services import (
     EnvoiDraft,
     envois_cancel_waiting,
@@ -39,6 +38,7 @@ from .models import (
     EvenementType,
     Horaire,
     Justificatif,
+    ModeleBilan,
     ModeleDocument,
     Motif,
     Traitement,
@@ -83,6 +83,7 @@ def _parametrages_create(*, etablissement) -> ValeursParDefaut:
     ModeleDocument.objects.bulk_create(
         ModeleDocument(etablissement=etablissement, nom=nom, texte=texte) for nom, texte in defaults.MODELES
     )
+    ModeleBilan.objects.create(etablissement=etablissement, **defaults.MODELE_BILAN)
     return valeurs
 
 
@@ -315,7 +316,10 @@ def _actions_apply(
         }
         for destinataire in destinataires:
             who = f"{eleve.nom} {eleve.prenom} : {destinataire.label} ({destinataire.name})"
-            reach = destinataire.reach if action.sends_sms else envoi_reach(kind, destinataire.responsable)
+            reach = {
+                EnvoiKind.COURRIER: destinataire.courrier,
+                EnvoiKind.COURRIEL: destinataire.courriel,
+            }.get(kind, destinataire.reach)
             if not reach.can_receive:
                 outcome.not_reached.append(f"{who} : {reach.reason}")
                 continue

@@ -1,26 +1,23 @@
 """Statistiques: for a period, per division and per motif, the absences, their demi-journées and the
 retards, and the pupils whose absenteeism is to be reported.
 
-A constant number of queries whatever the size of the school: the events of the period are read in one
-query, only the columns needed, and their demi-journées are counted here (see ``demi_journees``). A
-demi-journée counts once per pupil however many events cover it; it is justifiée when one of them has a
-justificatif, and goes to the motif of the first of them.
+A constant number of queries whatever the size of the school: the events are counted once, by
+``counting.count_events`` (which the bilans read too).
 """
 
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import models
 from django.db.models import Count
-from django.utils import timezone
 
 from eleves.models import Division, Eleve
 
-from .demi_journees import HalfDayHours, half_days_covered, working_half_days
-from .models import Evenement, EvenementType, Horaire, HoraireKind, Motif
+from .counting import Counts, count_events
+from .demi_journees import HalfDayHours, working_half_days
+from .models import Motif
 from .rendering import date_label
 
 # Demi-journées d'absence non justifiées in a calendar month from which the pupil is reported (to the
@@ -42,26 +39,6 @@ class EventKind(models.TextChoices):
 def default_period(*, annee_debut: date, annee_fin: date, today: date) -> tuple[date, date]:
     """The school year of the Valeurs par défaut up to today (all of it once over or not yet begun)."""
     return annee_debut, min(today, annee_fin) if today >= annee_debut else annee_fin
-
-
-@dataclass
-class Counts:
-    absences: int = 0
-    demi_journees: int = 0
-    justifiees: int = 0
-    retards: int = 0
-
-    @property
-    def non_justifiees(self) -> int:
-        return self.demi_journees - self.justifiees
-
-    def __add__(self, other: "Counts") -> "Counts":
-        return Counts(
-            self.absences + other.absences,
-            self.demi_journees + other.demi_journees,
-            self.justifiees + other.justifiees,
-            self.retards + other.retards,
-        )
 
 
 @dataclass
@@ -99,73 +76,27 @@ class Statistiques:
 
 def statistiques(*, etablissement, du: date, au: date, division: Division | None = None) -> Statistiques:
     """The figures of ``du`` to ``au`` (both included) for the établissement, or one of its divisions."""
-    hours = HalfDayHours.from_slots(
-        Horaire.objects.filter(etablissement=etablissement, actif=True, kind=HoraireKind.COURS).values_list(
-            "debut", "fin"
-        )
-    )
-    by_division, by_motif, covered = _count_events(
-        _events_of_period(etablissement=etablissement, du=du, au=au, division=division), du, au, hours
-    )
-    unjustified: Counter[tuple[int, date]] = Counter()
-    for (eleve_id, day, _half), (division_id, motif_id, justified) in covered.items():
-        by_division[division_id].demi_journees += 1
-        by_division[division_id].justifiees += justified
-        by_motif[motif_id].demi_journees += 1
-        if not justified:
-            unjustified[eleve_id, day.replace(day=1)] += 1
+    tally = count_events(etablissement=etablissement, du=du, au=au, division=division)
     working = working_half_days(du, au)
-    divisions = _division_lines(etablissement=etablissement, du=du, division=division, counts=by_division)
+    divisions = _division_lines(
+        etablissement=etablissement, du=du, division=division, counts=tally.by_division
+    )
     divisions_total = Line(TOTAL, _sum(divisions), sum(line.effectif for line in divisions))
     for line in (*divisions, divisions_total):
         line.taux = _taux(line.counts.demi_journees, line.effectif * working)
-    motifs = _motif_lines(counts=by_motif)
+    motifs = _motif_lines(counts=tally.by_motif)
+    flagged = {key: n for key, n in tally.unjustified_by_month.items() if n >= SIGNALEMENT_THRESHOLD}
     return Statistiques(
         du=du,
         au=au,
-        hours=hours,
+        hours=tally.hours,
         working_half_days=working,
         divisions=divisions,
         divisions_total=divisions_total,
         motifs=motifs,
         motifs_total=Line(TOTAL, _sum(motifs)),
-        signalements=_signalements({key: n for key, n in unjustified.items() if n >= SIGNALEMENT_THRESHOLD}),
+        signalements=_signalements(flagged),
     )
-
-
-def _events_of_period(*, etablissement, du: date, au: date, division: Division | None):
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(du, time.min, tz)
-    end = datetime.combine(au + timedelta(days=1), time.min, tz)
-    events = Evenement.objects.filter(etablissement=etablissement, debut__lt=end, fin__gt=start)
-    if division is not None:
-        events = events.filter(eleve__division=division)
-    return events.order_by("debut", "pk").values_list(
-        "eleve_id", "eleve__division_id", "type", "debut", "fin", "motif_id", "justificatif_id"
-    )
-
-
-def _count_events(rows, du: date, au: date, hours: HalfDayHours):
-    """The events and retards per division and per motif, and each demi-journée covered, per pupil:
-    its division, its motif (the first event's) and whether an event covering it is justified."""
-    by_division: defaultdict[int | None, Counts] = defaultdict(Counts)
-    by_motif: defaultdict[int | None, Counts] = defaultdict(Counts)
-    covered: dict[tuple[int, date, int], list] = {}
-    tz = timezone.get_current_timezone()
-    for eleve_id, division_id, kind, debut, fin, motif_id, justificatif_id in rows:
-        if kind == EvenementType.RETARD:
-            by_division[division_id].retards += 1
-            by_motif[motif_id].retards += 1
-            continue
-        by_division[division_id].absences += 1
-        by_motif[motif_id].absences += 1
-        justified = justificatif_id is not None
-        local_debut = timezone.localtime(debut, tz).replace(tzinfo=None)
-        local_fin = timezone.localtime(fin, tz).replace(tzinfo=None)
-        for day, half in half_days_covered(local_debut, local_fin, du=du, au=au, hours=hours):
-            seen = covered.setdefault((eleve_id, day, half), [division_id, motif_id, justified])
-            seen[2] = seen[2] or justified
-    return by_division, by_motif, covered
 
 
 def _division_lines(*, etablissement, du: date, division: Division | None, counts) -> list[Line]:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .parametrages import KINDS
-from .views import appel, parametrages, saisie, statistiques, suivi
+from .views import appel, documents, parametrages, saisie, statistiques, suivi
 
 
 def _parametrage_urls():
@@ -43,4 +43,7 @@ urlpatterns = [
     path("appel/", appel.AppelView.as_view(), name="appel"),
     path("suivi/alertes/", suivi.AlertesView.as_view(), name="suivi_alertes"),
     path("statistiques/", statistiques.StatistiquesView.as_view(), name="statistiques"),
+    path("documents/", documents.DocumentsView.as_view(), name="documents"),
+    path("documents/bilan/", documents.BilanView.as_view(), name="documents_bilan"),
+    path("documents/absents/", documents.AbsentsView.as_view(), name="documents_absents"),
 ]

@@ -14,6 +14,18 @@ class EnvoiReach:
     can_receive: bool
     reason: str = ""  # why not, in French, for the staff
 
+    def label(self, noun: str) -> str:
+        """ "courrier possible", "courriel impossible : pas de courriel"."""
+        return f"{noun} possible" if self.can_receive else f"{noun} impossible : {self.reason}"
+
+    @property
+    def courrier_label(self) -> str:
+        return self.label("courrier")
+
+    @property
+    def courriel_label(self) -> str:
+        return self.label("courriel")
+
 
 def postal_address(responsable) -> list[str]:
     """The address lines of an envelope: the street lines, "69003 LYON", and the country when it is

@@ -104,7 +104,7 @@ MENU: tuple[MenuEntry, ...] = (
         ),
     ),
     MenuEntry("statistiques", "Statistiques", "statistiques"),
-    MenuEntry("documents", "Documents"),
+    MenuEntry("documents", "Documents", "documents", also_matches=("documents_bilan", "documents_absents")),
     MenuEntry(
         "parametrages",
         "Paramétrages",
@@ -120,7 +120,7 @@ MENU: tuple[MenuEntry, ...] = (
             MenuEntry(
                 "valeurs-par-defaut", "Valeurs par défaut", "parametrages_valeurs", habilitee_only=True
             ),
-            MenuEntry("modeles-de-bilans", "Modèles de bilans", habilitee_only=True),
+            _parametrage_list("modeles-de-bilans", "Modèles de bilans"),
             MenuEntry(
                 "fournisseur-de-services",
                 "Fournisseur de services",

@@ -32,3 +32,12 @@ def requeue_candidates(cancelled: models.QuerySet, *, etablissement) -> dict:
         )
     )
     return {key: row for key, row in by_key.items() if key not in queued_before}
+
+
+class RecipientUnreachable(ValueError):
+    """An outbox refuses to queue for a recipient it cannot reach (ask the app's reach rule first)."""
+
+    def __init__(self, responsable, reason: str, message: str):
+        super().__init__(message)
+        self.responsable = responsable
+        self.reason = reason

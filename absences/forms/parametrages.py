@@ -19,6 +19,7 @@ from ..models import (
     Couleur,
     Horaire,
     Justificatif,
+    ModeleBilan,
     ModeleDocument,
     Motif,
     Traitement,
@@ -154,6 +155,21 @@ class ModeleDocumentForm(ParametrageForm):
         if too_long := preview_for(etablissement=self.instance.etablissement, texte=texte)["too_long"]:
             raise ValidationError(too_long)
         return texte
+
+
+class ModeleBilanForm(ParametrageForm):
+    class Meta:
+        model = ModeleBilan
+        fields = ["nom", "titre", *ModeleBilan.FIGURES, "avec_detail", "texte_bas"]
+        widgets = {"texte_bas": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in (*ModeleBilan.FIGURES, "avec_detail")):
+            raise ValidationError(
+                "Cochez au moins un chiffre ou le détail des évènements : le bilan serait vide."
+            )
+        return cleaned
 
 
 def normalise_emetteur(value: str) -> str:

@@ -1,19 +1,15 @@
 from django import forms
 
 from eleves.forms import DivisionFilterForm
-from etablissements.forms import DayField, DayRangeForm
 
 from ..statistiques import EventKind
+from .period import PeriodForm
 
-DAY_ERRORS = {"required": "Indiquez une date."}
 
-
-class StatistiquesForm(DayRangeForm, DivisionFilterForm):
+class StatistiquesForm(PeriodForm, DivisionFilterForm):
     """The filters of Statistiques, read from the address (the page can be bookmarked); as first
     opened, ``period`` (the school year up to today), every division, both types."""
 
-    du = DayField(label="Du", error_messages=DAY_ERRORS)
-    au = DayField(label="Au", error_messages=DAY_ERRORS)
     type = forms.ChoiceField(label="Type", choices=EventKind.choices, required=False)
     field_order = ["du", "au", "division", "type"]
 

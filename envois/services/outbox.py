@@ -20,19 +20,17 @@ from eleves.models import Eleve, Responsable
 from envois.models import WAITING, Envoi, EnvoiKind, EnvoiState
 from envois.reach import envoi_reach, postal_address
 from etablissements.services import audit_record
-from sconet.outbox import requeue_candidates
+from sconet.outbox import RecipientUnreachable, requeue_candidates
 
 KIND_WORDS = {EnvoiKind.COURRIER: "courrier", EnvoiKind.COURRIEL: "courriel"}
 
 
-class EnvoiRecipientUnreachable(ValueError):
+class EnvoiRecipientUnreachable(RecipientUnreachable):
     """``envois_enqueue`` refuses a recipient with no postal address (a letter) or no courriel (an
     email): check ``envoi_reach`` first."""
 
     def __init__(self, responsable, reason: str):
-        super().__init__(f"{responsable or 'Elève'} : {reason}")
-        self.responsable = responsable
-        self.reason = reason
+        super().__init__(responsable, reason, f"{responsable or 'Elève'} : {reason}")
 
 
 @dataclass(frozen=True)
@@ -146,6 +144,12 @@ def _move_waiting(*, etablissement, kind: str, ids: Iterable[int], user, **field
     return batch, list(Envoi.objects.filter(pk__in=ids, batch=batch).values_list("pk", flat=True))
 
 
+def _journal(etablissement, user, operation: str, summary: str, **details) -> None:
+    audit_record(
+        etablissement=etablissement, user=user, action=f"envois.{operation}", summary=summary, details=details
+    )
+
+
 @dataclass(frozen=True)
 class Edition:
     token: str
@@ -162,12 +166,13 @@ def courriers_edit(*, etablissement, user, ids: Iterable[int]) -> Edition:
     )
     edited = len(moved)
     if edited:
-        audit_record(
-            etablissement=etablissement,
-            user=user,
-            action="envois.courriers_edited",
-            summary=f"{edited} courrier(s) édité(s) depuis « Courriers »",
-            details={"edition": token, "courriers": edited},
+        _journal(
+            etablissement,
+            user,
+            "courriers_edited",
+            f"{edited} courrier(s) édité(s) depuis « Courriers »",
+            edition=token,
+            courriers=edited,
         )
     return Edition(token=token, edited=edited)
 
@@ -183,12 +188,13 @@ def envois_cancel_selected(*, etablissement, user, kind: str, ids: Iterable[int]
     )  # fmt: skip
     count = len(cancelled)
     if count:
-        audit_record(
-            etablissement=etablissement,
-            user=user,
-            action="envois.cancelled",
-            summary=f"{count} {KIND_WORDS[kind]}(s) supprimé(s) de « {page} »",
-            details={"kind": kind, "envois": cancelled},
+        _journal(
+            etablissement,
+            user,
+            "cancelled",
+            f"{count} {KIND_WORDS[kind]}(s) supprimé(s) de « {page} »",
+            kind=kind,
+            envois=cancelled,
         )
     return count
 
@@ -204,12 +210,12 @@ def courriels_release(*, etablissement, user, ids: Iterable[int]) -> int:
     )
     count = len(released)
     if count:
-        audit_record(
-            etablissement=etablissement,
-            user=user,
-            action="envois.courriels_released",
-            summary=f"{count} courriel(s) envoyé(s) depuis « Courriels »",
-            details={"courriels": released},
+        _journal(
+            etablissement,
+            user,
+            "courriels_released",
+            f"{count} courriel(s) envoyé(s) depuis « Courriels »",
+            courriels=released,
         )
         transaction.on_commit(lambda: courriels_send.delay(etablissement.pk))
     return count

@@ -28,7 +28,7 @@ from eleves.models import Eleve, Lien, Responsable
 from eleves.services import responsable_mobile_correct
 from eleves.sms_reach import consent_refused, sms_consent, sms_reach, sms_reach_of
 from etablissements.services import audit_record
-from sconet.outbox import requeue_candidates
+from sconet.outbox import RecipientUnreachable, requeue_candidates
 from sms.encoding import analyse
 from sms.models import RESENDABLE_STATES, WAITING, OutboundSms, SmsHistory, SmsState
 
@@ -52,13 +52,11 @@ RELEASED = Q(state=SmsState.SENDING, released_at__isnull=False)
 _PK_COLUMN = f'"{OutboundSms._meta.db_table}"."id"'
 
 
-class SmsRecipientUnreachable(ValueError):
+class SmsRecipientUnreachable(RecipientUnreachable):
     """``sms_enqueue`` refuses a responsable who cannot receive SMS (check ``sms_reach`` first)."""
 
     def __init__(self, responsable, reason: str):
-        super().__init__(f"{responsable} ne peut pas recevoir de SMS : {reason}")
-        self.responsable = responsable
-        self.reason = reason
+        super().__init__(responsable, reason, f"{responsable} ne peut pas recevoir de SMS : {reason}")
 
 
 @dataclass(frozen=True)

@@ -101,3 +101,18 @@ def provider(etablissement, habilitee_user):
 @pytest.fixture
 def maladie(etablissement, parametrages) -> Motif:
     return Motif.objects.get(etablissement=etablissement, libelle="Maladie")
+
+
+@pytest.fixture
+def school(etablissement, parametrages):
+    """5B of three pupils, 5C of one; the default motifs, justificatifs and horaires."""
+    b, c = (factories.DivisionFactory(etablissement=etablissement, code=code) for code in ("5B", "5C"))
+    pupils = {
+        "reiter": factories.EleveFactory(
+            etablissement=etablissement, division=b, nom="REITER", prenom="Pauline"
+        ),
+        "martin": factories.EleveFactory(etablissement=etablissement, division=b, nom="MARTIN", prenom="Léa"),
+        "petit": factories.EleveFactory(etablissement=etablissement, division=b, nom="PETIT", prenom="Chloé"),
+        "durand": factories.EleveFactory(etablissement=etablissement, division=c, nom="DURAND", prenom="Tom"),
+    }
+    return {"5B": b, "5C": c, **pupils}

@@ -26,21 +26,6 @@ def at(day: date, hour: str) -> datetime:
     return datetime.combine(day, time.fromisoformat(hour), timezone.get_current_timezone())
 
 
-@pytest.fixture
-def school(etablissement, parametrages):
-    """5B of three pupils, 5C of one; the default motifs, justificatifs and horaires."""
-    b, c = (factories.DivisionFactory(etablissement=etablissement, code=code) for code in ("5B", "5C"))
-    pupils = {
-        "reiter": factories.EleveFactory(
-            etablissement=etablissement, division=b, nom="REITER", prenom="Pauline"
-        ),
-        "martin": factories.EleveFactory(etablissement=etablissement, division=b, nom="MARTIN", prenom="Léa"),
-        "petit": factories.EleveFactory(etablissement=etablissement, division=b, nom="PETIT", prenom="Chloé"),
-        "durand": factories.EleveFactory(etablissement=etablissement, division=c, nom="DURAND", prenom="Tom"),
-    }
-    return {"5B": b, "5C": c, **pupils}
-
-
 def motif(etablissement, libelle: str) -> Motif:
     return Motif.objects.get(etablissement=etablissement, libelle=libelle)
 
@@ -278,25 +263,28 @@ def test_the_valeurs_par_defaut_give_the_default_period(vie_scolaire_client, eta
     assert (stats.du, stats.au) == (date(2020, 9, 1), date(2021, 7, 3))
 
 
+# A period the Statistiques and the Documents refuse, and what they say.
+WRONG_PERIODS = [
+    (
+        {"du": "2025-03-31", "au": "2025-03-01"},
+        "Au : La date « Au » ne peut pas précéder la date « Du ».",
+    ),
+    (
+        {"du": "1899-12-31", "au": "2025-03-01"},
+        "Du : Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999.",
+    ),
+    (
+        {"du": "2025-03-01", "au": "3000-01-01"},
+        "Au : Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999.",
+    ),
+    ({"du": "31/02/2025", "au": "2025-03-01"}, "Du : Saisissez une date valide"),
+    ({"du": "", "au": "2025-03-01"}, "Du : Indiquez une date."),
+]
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
-    [
-        (
-            {"du": "2025-03-31", "au": "2025-03-01"},
-            "Au : La date « Au » ne peut pas précéder la date « Du ».",
-        ),
-        (
-            {"du": "1899-12-31", "au": "2025-03-01"},
-            "Du : Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999.",
-        ),
-        (
-            {"du": "2025-03-01", "au": "3000-01-01"},
-            "Au : Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999.",
-        ),
-        ({"du": "31/02/2025", "au": "2025-03-01"}, "Du : Saisissez une date valide"),
-        ({"du": "", "au": "2025-03-01"}, "Du : Indiquez une date."),
-        ({**MARCH, "type": "sorties"}, "Type : Sélectionnez un choix valide"),
-    ],
+    [*WRONG_PERIODS, ({**MARCH, "type": "sorties"}, "Type : Sélectionnez un choix valide")],
 )
 def test_a_wrong_filter_says_why_in_french_and_keeps_what_was_typed(
     vie_scolaire_client, parametrages, query, message

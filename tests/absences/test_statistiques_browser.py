@@ -12,9 +12,9 @@ from .test_statistiques import MONDAY, absence, retard
 pytestmark = pytest.mark.browser
 
 
-def test_the_cpe_opens_the_statistiques_from_the_menu_and_reads_a_divisions_figures(
-    page, login, etablissement, vie_scolaire_user, parametrages, screenshot
-):
+def march_in_5b_and_5c(etablissement):
+    """5B: REITER (2 absences, 5 demi-journées of which 1 justifiée, 1 retard) and MARTIN (none);
+    5C: DURAND (1 absence). Returns REITER."""
     from tests import factories
 
     b, c = (factories.DivisionFactory(etablissement=etablissement, code=code) for code in ("5B", "5C"))
@@ -31,6 +31,13 @@ def test_the_cpe_opens_the_statistiques_from_the_menu_and_reads_a_divisions_figu
     )
     retard(reiter, MONDAY + timedelta(4))
     absence(durand, MONDAY, "08:30", "18:00")
+    return reiter
+
+
+def test_the_cpe_opens_the_statistiques_from_the_menu_and_reads_a_divisions_figures(
+    page, login, etablissement, vie_scolaire_user, parametrages, screenshot
+):
+    reiter = march_in_5b_and_5c(etablissement)
 
     login("viescolaire")
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Statistiques").click()

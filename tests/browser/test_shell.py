@@ -14,7 +14,9 @@ def test_a_vie_scolaire_user_logs_in_and_finds_the_sconet_menu(page, login, vie_
     assert page.get_by_text("Collège Victor Hugo").first.is_visible()
     screenshot("accueil")
 
-    menu.get_by_role("link", name=unbuilt_entries(habilitee=False)[0].label, exact=True).click()
+    page.get_by_role("navigation", name="Barre du haut").get_by_role(
+        "link", name=unbuilt_entries(habilitee=False)[0].label, exact=True
+    ).click()
     assert page.get_by_text("Cette fonctionnalité n'est pas encore disponible.").is_visible()
 
     page.get_by_role("button", name="Quitter").click()

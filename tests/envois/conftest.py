@@ -11,7 +11,7 @@ from envois.models import Envoi, EnvoiKind, EnvoiState
 from envois.services import EnvoiDraft, envois_enqueue
 from sconet.demo import demo_courrier_actions_create
 from tests import factories
-from tests.absences.conftest import eleve, maladie, parametrages  # noqa: F401 (fixtures)
+from tests.absences.conftest import eleve, legal2, maladie, parametrages  # noqa: F401 (fixtures)
 from tests.sms.conftest import page_text  # noqa: F401 (for the tests)
 
 # The demo's letter, rendered for REITER Pauline of 5B.
@@ -30,14 +30,6 @@ def legal1(eleve):  # noqa: F811
         responsable__pays="FRANCE",
         responsable__courriel="daniel.reiter@example.org",
     )
-
-
-@pytest.fixture
-def legal2(eleve):  # noqa: F811
-    return factories.LienFactory(
-        eleve=eleve, lien="10", legal_rank=2, financier=False, responsable__nom="REITER",
-        responsable__prenom="Anne", responsable__civilite="MME",
-    )  # fmt: skip
 
 
 @pytest.fixture

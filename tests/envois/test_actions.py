@@ -85,6 +85,15 @@ def test_a_courriel_action_queues_an_email_to_each_recipient_with_a_courriel(
     )
 
 
+def test_the_entry_form_says_who_a_letter_or_an_email_can_reach(vie_scolaire_client, eleve, legal1, legal2):
+    page = page_text(vie_scolaire_client.get(reverse("saisie_eleve", args=[eleve.pk])))
+
+    assert page.count("courrier possible · courriel possible") == 1  # Légal 1
+    assert (
+        page.count("courrier impossible : pas d'adresse postale · courriel impossible : pas de courriel") == 2
+    )
+
+
 def test_a_courrier_action_without_a_recipient_says_so_and_records_nothing(
     vie_scolaire_client, eleve, legal1, courrier_action
 ):

@@ -5,8 +5,8 @@ from sconet import navigation
 
 
 def unbuilt_entries(*, habilitee: bool) -> list[navigation.MenuEntry]:
-    """The menu's entries whose page is not built yet, that a user sees."""
-    entries = navigation.visible_menu(habilitee=habilitee)
+    """The entries of the menu and of the top bar whose page is not built yet, that a user sees."""
+    entries = [*navigation.visible_menu(habilitee=habilitee), *navigation.TOP_BAR]
     return [
         e for e in (*entries, *(c for e in entries for c in e.children)) if not e.url_name and not e.children
     ]
