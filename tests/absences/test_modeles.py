@@ -4,7 +4,7 @@ import html
 
 from django.urls import reverse
 
-from absences import rendering
+from absences import defaults, rendering
 from absences.models import Evenement, ModeleDocument
 
 from .conftest import today_at
@@ -92,3 +92,28 @@ def test_a_new_etablissement_gets_sms_models_and_its_retard_one_says_when_the_pu
         f"Merci de nous contacter au {etablissement.telephone}."
     )
     assert not rendering.unknown_variables(modeles["SMS absence"])
+
+
+def test_the_migration_gives_existing_schools_the_sms_models_and_leaves_theirs_alone(
+    etablissement, other_etablissement, parametrages
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("absences.migrations.0005_modeles_sms_par_defaut")
+    mine = ModeleDocument.objects.filter(etablissement=etablissement)
+    mine.filter(nom="SMS retard").delete()  # as before this change: the school had none of them
+    mine.filter(nom="SMS absence").update(texte="Notre texte à nous : [PRENOM].")
+
+    migration.create_default_sms_modeles(apps, None)
+    migration.create_default_sms_modeles(apps, None)  # run twice: nothing more
+
+    assert dict(mine.values_list("nom", "texte")) == {
+        "SMS absence": "Notre texte à nous : [PRENOM].",
+        "SMS retard": dict(defaults.MODELES)["SMS retard"],
+    }
+    assert not ModeleDocument.objects.filter(
+        etablissement=other_etablissement
+    ).exists()  # no Paramétrages yet
+    assert dict(migration.MODELES) == dict(defaults.MODELES)
