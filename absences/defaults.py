@@ -1,5 +1,5 @@
-"""What a new établissement starts with: sensible motifs, justificatifs, couleurs, the usual horaires and
-a modèle de bilan."""
+"""What a new établissement starts with: sensible motifs, justificatifs, couleurs, the usual horaires,
+an SMS modèle for absences and one for retards, and a modèle de bilan."""
 
 from datetime import time
 
@@ -44,6 +44,21 @@ HORAIRES = (
     ("17:05", "cours", time(17, 5), time(18, 0)),
     ("Demi-pension", "demi_pension", time(12, 30), time(14, 0)),
     ("Internat", "internat", time(18, 0), time(23, 59)),
+)
+
+# (nom, texte): the SMS modèles a new établissement starts with, one for each type of évènement (an
+# action names its modèle). A retard's says when the pupil arrived, not only the slot they were late for.
+MODELES = (
+    (
+        "SMS absence",
+        "[ETABLISSEMENT] : [PRENOM] [NOM] ([DIVISION]) est absent(e) le [DATE DEBUT] à partir de "
+        "[HEURE DEBUT]. Merci de nous contacter au [TELEPHONE ETABLISSEMENT].",
+    ),
+    (
+        "SMS retard",
+        "[ETABLISSEMENT] : [PRENOM] [NOM] ([DIVISION]) est arrivé(e) en retard le [DATE DEBUT] à "
+        "[HEURE ARRIVEE] (cours de [HEURE DEBUT]). Merci de nous contacter au [TELEPHONE ETABLISSEMENT].",
+    ),
 )
 
 # The modèle de bilan: every figure, the detail of the events, and a word to the family.

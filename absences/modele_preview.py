@@ -34,14 +34,16 @@ def preview_for(*, etablissement, texte: str) -> dict:
     motif = Motif.objects.filter(etablissement=etablissement, actif=True).first()
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
+    # A modèle that names the arrival is a retard's: shown on a retard (08:30, arrivée à 08:45).
+    retard = rendering.ARRIVAL.placeholder in texte
     rendered = rendering.render(
         texte,
         rendering.values_for(
             etablissement=etablissement,
             eleve=eleve,
-            type_label=EvenementType.ABSENCE.label,
+            type=EvenementType.RETARD if retard else EvenementType.ABSENCE,
             debut=datetime.combine(today, time(8, 30), tz),
-            fin=datetime.combine(today, time(18, 0), tz),
+            fin=datetime.combine(today, time(8, 45) if retard else time(18, 0), tz),
             motif=motif,
         ),
     )

@@ -24,15 +24,20 @@ class Variable:
         return f"[{self.name}]"
 
 
+# A retard runs from its slot's start to the arrival: [HEURE DEBUT] is the slot, [HEURE ARRIVEE] the
+# arrival. An absence has no arrival: the variable is empty (its end is [HEURE FIN]).
+ARRIVAL = Variable("HEURE ARRIVEE", "heure d'arrivée d'un retard (08:45) ; vide pour une absence")
+
 VARIABLES: tuple[Variable, ...] = (
     Variable("NOM", "nom de l'élève"),
     Variable("PRENOM", "prénom de l'élève"),
     Variable("DIVISION", "division de l'élève"),
     Variable("TYPE", "absence ou retard"),
     Variable("DATE DEBUT", "date de début (15/02/2008)"),
-    Variable("HEURE DEBUT", "heure de début (08:30)"),
+    Variable("HEURE DEBUT", "heure de début (08:30) ; d'un retard : le début du créneau"),
     Variable("DATE FIN", "date de fin"),
     Variable("HEURE FIN", "heure de fin"),
+    ARRIVAL,
     Variable("MOTIF", "motif de l'évènement"),
     Variable("ETABLISSEMENT", "nom de l'établissement"),
     Variable("TELEPHONE ETABLISSEMENT", "téléphone de l'établissement"),
@@ -66,16 +71,18 @@ def _hour(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%H:%M")
 
 
-def values_for(*, etablissement, eleve, type_label: str, debut, fin, motif) -> dict[str, str]:
+def values_for(*, etablissement, eleve, type: str, debut, fin, motif) -> dict[str, str]:
+    """The [VARIABLES] of one event of ``type`` (an EvenementType)."""
     return {
         "NOM": eleve.nom,
         "PRENOM": eleve.prenom,
         "DIVISION": eleve.division.code if eleve.division_id else "",
-        "TYPE": type_label.lower(),
+        "TYPE": EvenementType(type).label.lower(),
         "DATE DEBUT": _date(debut),
         "HEURE DEBUT": _hour(debut),
         "DATE FIN": _date(fin),
         "HEURE FIN": _hour(fin),
+        ARRIVAL.name: _hour(fin) if type == EvenementType.RETARD else "",
         "MOTIF": motif.libelle if motif else "",
         "ETABLISSEMENT": etablissement.nom,
         "TELEPHONE ETABLISSEMENT": etablissement.telephone,
@@ -86,7 +93,7 @@ def evenement_values(evenement) -> dict[str, str]:
     return values_for(
         etablissement=evenement.etablissement,
         eleve=evenement.eleve,
-        type_label=evenement.get_type_display(),
+        type=evenement.type,
         debut=evenement.debut,
         fin=evenement.fin,
         motif=evenement.motif,

@@ -51,7 +51,7 @@ from .selectors import Destinataire, appel_already_recorded, destinataires_for_e
 
 
 def parametrages_ensure(*, etablissement) -> ValeursParDefaut:
-    """The établissement's valeurs par défaut; on first use, also its default lists."""
+    """The établissement's valeurs par défaut; on first use, also its default lists and SMS modèles."""
     valeurs = ValeursParDefaut.objects.filter(etablissement=etablissement).first()
     if valeurs is not None:
         return valeurs
@@ -79,6 +79,9 @@ def _parametrages_create(*, etablissement) -> ValeursParDefaut:
     Horaire.objects.bulk_create(
         Horaire(etablissement=etablissement, libelle=libelle, kind=kind, debut=debut, fin=fin)
         for libelle, kind, debut, fin in defaults.HORAIRES
+    )
+    ModeleDocument.objects.bulk_create(
+        ModeleDocument(etablissement=etablissement, nom=nom, texte=texte) for nom, texte in defaults.MODELES
     )
     ModeleBilan.objects.create(etablissement=etablissement, **defaults.MODELE_BILAN)
     return valeurs

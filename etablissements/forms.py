@@ -15,11 +15,14 @@ class EtablissementChoiceForm(forms.Form):
 
 
 class DayField(forms.DateField):
-    """A day picked in the browser's calendar (or typed 15/02/2008); a year nobody means is refused
-    like any malformed date."""
+    """A day picked in the browser's calendar (or typed 15/02/2008); a year nobody means (0005, 20026:
+    a slip of the keyboard) is refused like any malformed date, the message saying which are taken."""
 
     widget = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
     earliest, latest = date(1900, 1, 1), date(2999, 12, 31)
+    default_error_messages = {
+        "invalid": f"Saisissez une date valide, entre le {earliest:%d/%m/%Y} et le {latest:%d/%m/%Y}."
+    }
 
     def validate(self, value):
         super().validate(value)

@@ -3,10 +3,7 @@ Statistiques and the Documents share it."""
 
 from etablissements.forms import DayField, DayRangeForm
 
-DAY_ERRORS = {
-    "required": "Indiquez une date.",
-    "invalid": "Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999.",
-}
+DAY_ERRORS = {"required": "Indiquez une date."}  # a wrong or silly day: DayField's own message
 
 
 class PeriodForm(DayRangeForm):

@@ -6,6 +6,8 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
+from etablissements.forms import DayField
+
 from ..models import EvenementType, Justificatif, Motif, Traitement
 from ..services import EvenementData
 
@@ -46,9 +48,9 @@ class EvenementForm(ActionChoiceMixin):
     type = forms.ChoiceField(
         label="Type", choices=EvenementType.choices, initial=EvenementType.ABSENCE, widget=forms.RadioSelect
     )
-    du_date = forms.DateField(label="Du", widget=DATE)
+    du_date = DayField(label="Du", widget=DATE)
     du_heure = forms.ChoiceField(label="à")
-    au_date = forms.DateField(label="Au", widget=DATE)
+    au_date = DayField(label="Au", widget=DATE)
     au_heure = forms.ChoiceField(label="à")
     # A retard ends when the pupil arrives (Du is the slot they were late for; Au is not used).
     arrivee = forms.TimeField(label="Heure d'arrivée", required=False, widget=TIME)
@@ -170,7 +172,7 @@ class AppelForm(ActionChoiceMixin):
     """The class's pupils: each ticked absent, or late with an arrival time (``arrivee_<id>``)."""
 
     division = forms.ModelChoiceField(label="Division", queryset=None, empty_label="Choisir une division")
-    date = forms.DateField(label="Date", widget=DATE)
+    date = DayField(label="Date", widget=DATE)
     horaire = forms.ModelChoiceField(label="Créneau", queryset=None, empty_label=None)
     absents = forms.MultipleChoiceField(label="Absents", required=False, widget=forms.CheckboxSelectMultiple)
 

@@ -3,6 +3,7 @@ from datetime import date
 
 from django import forms
 
+from etablissements.forms import DayField
 from sms.selectors import sms_sending_window
 
 from ..rendering import date_label
@@ -24,8 +25,8 @@ def months_after(day: date, months: int) -> date:
 
 
 class ValeursParDefautForm(forms.Form):
-    annee_debut = forms.DateField(label="Début de l'année scolaire", widget=DATE)
-    annee_fin = forms.DateField(label="Fin de l'année scolaire", widget=DATE)
+    annee_debut = DayField(label="Début de l'année scolaire", widget=DATE)
+    annee_fin = DayField(label="Fin de l'année scolaire", widget=DATE)
     sms_start = forms.TimeField(
         label="Envoi des SMS à partir de", required=False, widget=TIME, help_text="Vide : à toute heure."
     )

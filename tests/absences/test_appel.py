@@ -192,3 +192,26 @@ def test_a_wrong_arrival_is_refused_in_french_and_the_appel_comes_back_as_entere
     assert f'value="{absent.pk}" id="absent-{absent.pk}" checked' in page
     assert f'name="arrivee_{late.pk}" id="id_arrivee_{late.pk}" value="{arrivee}"' in page
     assert f'<option value="{sms_action.pk}" selected>' in page
+
+
+@pytest.mark.parametrize("day", ["0005-11-30", "20026-11-30"])
+def test_an_appel_dated_in_a_year_nobody_means_is_refused_in_french(
+    vie_scolaire_client, etablissement, courrier_action, day
+):
+    division, eleves = _class_of(etablissement, "6H", 1)
+    horaire = Horaire.objects.get(etablissement=etablissement, libelle="08:30")
+
+    response = vie_scolaire_client.post(
+        reverse("appel"),
+        {
+            "division": division.pk,
+            "date": day,
+            "horaire": horaire.pk,
+            "absents": [eleves[0].pk],
+            "token": "y",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999." in page_text(response)
+    assert not Evenement.objects.exists()

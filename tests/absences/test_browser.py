@@ -41,7 +41,7 @@ def test_the_model_editor_counts_tricky_french_text_and_replaces_what_forces_ucs
     expect(page.locator("#apercu-sms")).to_have_text("1 SMS")
     expect(page.locator("#apercu-ucs2")).to_be_hidden()
     page.get_by_role("button", name="Valider").click()
-    expect(page.get_by_role("cell", name="retard")).to_be_visible()
+    expect(page.get_by_role("cell", name="retard", exact=True)).to_be_visible()
     assert ModeleDocument.objects.get(nom="retard").texte == "Garcon, oeuvre l'après-midi : 5 € [NOM]"
 
 

@@ -316,10 +316,7 @@ def test_modifying_a_horaire_is_not_an_overlap_with_itself(habilitee_client, eta
 @pytest.mark.parametrize(
     ("annee_fin", "message"),
     [
-        (
-            "9999-12-31",
-            "Une année scolaire dure au plus 13 mois : sa fin doit être au plus tard le 01/10/2027.",
-        ),
+        ("9999-12-31", "Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999."),
         (
             "2027-10-02",
             "Une année scolaire dure au plus 13 mois : sa fin doit être au plus tard le 01/10/2027.",
@@ -359,9 +356,8 @@ def test_a_document_model_longer_than_four_sms_is_refused(habilitee_client, etab
     assert refused.status_code == 200
     assert "SMS par destinataire : 4 SMS au plus. Raccourcissez-le" in refused.content.decode()
     assert accepted.status_code == 302
-    assert list(ModeleDocument.objects.filter(etablissement=etablissement).values_list("nom", flat=True)) == [
-        "court"
-    ]
+    assert not ModeleDocument.objects.filter(etablissement=etablissement, nom="roman").exists()
+    assert ModeleDocument.objects.filter(etablissement=etablissement, nom="court").exists()
 
 
 def test_the_preview_says_when_a_model_is_too_long(habilitee_client, parametrages):
@@ -388,12 +384,30 @@ def test_the_actions_list_shows_the_emetteur_as_its_form_does(habilitee_client, 
     assert "+33472000000" not in page
 
 
-def test_a_school_year_typed_in_year_one_names_its_latest_end_on_four_digits(habilitee_client, parametrages):
-    response = habilitee_client.post(
-        reverse("parametrages_valeurs"), {"annee_debut": "0001-01-01", "annee_fin": "0009-01-01"}
-    )
+@pytest.mark.parametrize(
+    "typed",
+    [
+        {"annee_debut": "0005-09-01"},
+        {"annee_fin": "0005-07-04"},
+        {"annee_debut": "20026-09-01"},
+        {"annee_fin": "20026-07-04"},
+    ],
+)
+def test_a_school_year_typed_in_a_year_nobody_means_is_refused_in_french_and_kept(
+    habilitee_client, parametrages, typed
+):
+    values = {"annee_debut": "2026-09-01", "annee_fin": "2027-07-04", **typed}
+    before = (parametrages.annee_debut, parametrages.annee_fin)
 
-    assert "sa fin doit être au plus tard le 01/02/0002." in response.content.decode()
+    response = habilitee_client.post(reverse("parametrages_valeurs"), values)
+
+    page = response.content.decode()
+    assert "Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999." in page
+    [(name, value)] = typed.items()
+    assert f'name="{name}" value="{value}"' in page
+    assert response.status_code == 200
+    parametrages.refresh_from_db()
+    assert (parametrages.annee_debut, parametrages.annee_fin) == before
 
 
 def test_the_journal_says_what_the_valeurs_par_defaut_changed(

@@ -21,6 +21,8 @@ from tests import factories
 
 from .conftest import today_at
 
+YEAR_MESSAGE = "Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999."
+
 
 def entry(**overrides) -> dict:
     today = today_at(8, 30).date().isoformat()
@@ -244,7 +246,11 @@ def test_an_sms_already_sent_never_changes(record, legal1, vie_scolaire_user, pr
     [
         ({"du_heure": "10:40", "au_heure": "09:25"}, "La fin (Au) doit être postérieure au début (Du)."),
         ({"du_date": "2001-02-15", "au_date": "2001-02-15"}, "est en dehors de l&#x27;année scolaire"),
-        ({"du_date": "0001-01-01", "au_date": "0001-01-01"}, "La date du 01/01/0001 est en dehors"),
+        ({"du_date": "0005-01-01"}, YEAR_MESSAGE),
+        ({"au_date": "0005-01-01"}, YEAR_MESSAGE),
+        ({"du_date": "20026-01-01"}, YEAR_MESSAGE),
+        ({"au_date": "20026-01-01"}, YEAR_MESSAGE),
+        ({"type": "retard", "arrivee": "08:45", "du_date": "0005-01-01"}, YEAR_MESSAGE),
     ],
 )
 def test_bad_dates_are_refused_in_french_and_nothing_is_saved(

@@ -185,6 +185,7 @@ def test_au_before_du_says_so_in_french(habilitee_client, etablissement):
         {"au": "demain"},
         {"du": "0001-01-01"},
         {"au": "9999-12-31"},
+        {"du": "20026-01-01"},
         {"du": "31/02/2008"},
         {"operation": "absences.inconnue"},
         {"page": "abc"},
