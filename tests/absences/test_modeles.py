@@ -4,7 +4,7 @@ import html
 
 from django.urls import reverse
 
-from absences import defaults, rendering
+from absences import rendering
 from absences.models import Evenement, ModeleDocument
 
 from .conftest import today_at
@@ -111,9 +111,8 @@ def test_the_migration_gives_existing_schools_the_sms_models_and_leaves_theirs_a
 
     assert dict(mine.values_list("nom", "texte")) == {
         "SMS absence": "Notre texte à nous : [PRENOM].",
-        "SMS retard": dict(defaults.MODELES)["SMS retard"],
+        "SMS retard": dict(migration.MODELES)["SMS retard"],
     }
     assert not ModeleDocument.objects.filter(
         etablissement=other_etablissement
     ).exists()  # no Paramétrages yet
-    assert dict(migration.MODELES) == dict(defaults.MODELES)
