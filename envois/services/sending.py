@@ -12,7 +12,10 @@ marks each email's SMTP transaction as started just before it begins, then recor
   en échec "non confirmé", never sent again blindly.
 
 The sweep (celery beat, every minute) gives back the claims of a worker that died before starting
-the transaction, marks "non confirmé" those it left after, and wakes the schools with emails due.
+the transaction, marks "non confirmé" those it left after, and wakes the schools with emails due. A
+claim is as old as the start of its email's transaction (or its batch's claim, before): the sweep
+never takes an email from a live worker in the middle of sending it; one of a slow batch it gives
+back is skipped by that worker (its claim is gone) and sent once by whoever claims it again.
 """
 
 import logging
@@ -145,10 +148,12 @@ def _retry_or_fail(envoi: Envoi, token: str, reason: str, now: datetime, outcome
 
 def _send_one(backend, envoi: Envoi, token: str, outcome: SendOutcome) -> None:
     now = timezone.now()
+    # The claim is renewed with the start: the sweep judges this email by when its sending began,
+    # not by the age of its batch (a slow server may take minutes over the batch's first emails).
     if not Envoi.objects.filter(pk=envoi.pk, claim_token=token, state=EnvoiState.SENDING).update(
-        send_started_at=now
+        send_started_at=now, claimed_at=now
     ):
-        return  # cancelled meanwhile: the staff deleted the event
+        return  # cancelled meanwhile (the staff deleted the event), or taken back by the sweep
     try:
         backend.send_messages([_message(envoi)])
     except (smtplib.SMTPException, OSError) as error:
