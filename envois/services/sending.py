@@ -21,6 +21,8 @@ back is skipped by that worker (its claim is gone) and sent once by whoever clai
 import logging
 import random
 import smtplib
+import socket
+import ssl
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -127,7 +129,23 @@ def _reason(error: Exception) -> str:
     if isinstance(error, smtplib.SMTPResponseException):
         answer = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else ""
         return f"Refusé par le serveur de courriel ({error.smtp_code} {answer})".strip()
-    return f"Serveur de courriel injoignable ({type(error).__name__})"
+    return f"Serveur de courriel injoignable ({_connection_failure(error)})"
+
+
+# How the connection failed, in French: the staff read it in Courriels en échec.
+CONNECTION_FAILURES = (
+    (ConnectionRefusedError, "connexion refusée"),
+    (TimeoutError, "pas de réponse dans le délai"),
+    (socket.gaierror, "nom du serveur inconnu"),
+    (ssl.SSLError, "échec du chiffrement TLS"),
+    (smtplib.SMTPServerDisconnected, "connexion interrompue"),
+)
+
+
+def _connection_failure(error: Exception) -> str:
+    return next(
+        (words for kind, words in CONNECTION_FAILURES if isinstance(error, kind)), "connexion impossible"
+    )
 
 
 def _refusal_code(error: Exception) -> int | None:
@@ -212,7 +230,7 @@ def courriels_sweep(*, now: datetime | None = None) -> list[int]:
         & Q(claimed_at__lt=now - timedelta(seconds=settings.SCONET_COURRIEL_CLAIM_TIMEOUT))
     )
     Envoi.objects.filter(stale, send_started_at__isnull=True).update(
-        claim_token="", claimed_at=None, error_message="Repris après l'arrêt d'un worker"
+        claim_token="", claimed_at=None, error_message="Repris après l'arrêt inattendu d'un processus d'envoi"
     )
     Envoi.objects.filter(stale, send_started_at__isnull=False).update(
         state=EnvoiState.FAILED,

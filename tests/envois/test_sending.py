@@ -133,7 +133,9 @@ def test_an_unreachable_server_sends_nothing_and_tries_later(etablissement, rele
     for envoi in rows:
         envoi = _state(envoi)
         assert (envoi.state, envoi.claim_token, envoi.attempts) == (EnvoiState.SENDING, "", 1)
-        assert "injoignable" in envoi.error_message
+        assert envoi.error_message == (
+            "Nouvelle tentative prévue : Serveur de courriel injoignable (connexion refusée)"
+        )
 
 
 def test_the_sweep_takes_back_a_dead_workers_claims(etablissement, smtp_server, released, settings):
@@ -151,6 +153,16 @@ def test_the_sweep_takes_back_a_dead_workers_claims(etablissement, smtp_server, 
     assert _state(claimed).state == EnvoiState.DONE  # never started: sent now, once
     assert (_state(started).state, _state(started).in_doubt) == (EnvoiState.FAILED, True)
     assert [r.recipients for r in smtp_server.received] == [[claimed.email]]
+
+
+def test_an_email_taken_back_from_a_dead_worker_says_so_in_french(etablissement, released, settings):
+    (claimed,) = released()
+    long_ago = timezone.now() - timedelta(seconds=settings.SCONET_COURRIEL_CLAIM_TIMEOUT + 60)
+    Envoi.objects.filter(pk=claimed.pk).update(claim_token="mort", claimed_at=long_ago)
+
+    courriels_sweep()
+
+    assert _state(claimed).error_message == "Repris après l'arrêt inattendu d'un processus d'envoi"
 
 
 def test_a_claim_is_won_by_one_worker_only(etablissement, smtp_server, released):
