@@ -20,6 +20,11 @@ class EnvoiKind(models.TextChoices):
     COURRIER = "courrier", "Courrier"
     COURRIEL = "courriel", "Courriel"
 
+    @property
+    def noun(self) -> str:
+        """« courrier » or « courriel », as the pages and their messages say it."""
+        return self.label.lower()
+
 
 class EnvoiState(models.TextChoices):
     """A letter goes from en attente to édité; an email from en attente to envoyé (or en échec),

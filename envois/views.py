@@ -19,8 +19,6 @@ from . import selectors, services
 from .forms import EnvoiSelectionForm
 from .models import EnvoiKind, EnvoiState
 
-NOUNS = {EnvoiKind.COURRIER: "courrier", EnvoiKind.COURRIEL: "courriel"}
-
 
 class EnvoiListView(VieScolaireRequiredMixin, SortedListMixin, ListView):
     """One tab of Courriers or Courriels. The first tab (en attente) takes the ticked boxes:
@@ -44,7 +42,7 @@ class EnvoiListView(VieScolaireRequiredMixin, SortedListMixin, ListView):
         return super().get_context_data(
             tabs=[(key, label, url_name) for key, label, url_name, _ in selectors.TABS[self.kind]],
             tab=self.tab,
-            noun=NOUNS[self.kind],
+            noun=self.kind.noun,
             # Ticked to be edited, sent or deleted (en attente), or printed again (Courriers édités).
             selectable=self.tab in ("attente", "edites"),
             **kwargs,
@@ -55,7 +53,7 @@ class EnvoiListView(VieScolaireRequiredMixin, SortedListMixin, ListView):
             return self.reprint(request)
         if self.state != EnvoiState.WAITING:
             return HttpResponseNotAllowed(["GET"])
-        noun = NOUNS[self.kind]
+        noun = self.kind.noun
         form = EnvoiSelectionForm(
             request.POST, etablissement=request.etablissement, kind=self.kind, noun=noun
         )
@@ -87,7 +85,7 @@ class EnvoiListView(VieScolaireRequiredMixin, SortedListMixin, ListView):
 
     def _already_done(self, count: int) -> None:
         if count:
-            noun = NOUNS[self.kind]
+            noun = self.kind.noun
             messages.warning(
                 self.request,
                 f"{count} {noun}(s) déjà {'édité' if self.kind == EnvoiKind.COURRIER else 'envoyé'}(s) ou "

@@ -1,5 +1,7 @@
 from django.contrib import messages
 
+from envois.models import EnvoiKind
+
 from ..models import Traitement
 from ..services import ActionOutcome
 
@@ -9,7 +11,6 @@ QUEUED = {
     Traitement.COURRIER: ("courrier(s) en attente d'édition (Courriers)", "Pas de courrier pour : "),
     Traitement.COURRIEL: ("courriel(s) en attente d'envoi (Courriels)", "Pas de courriel pour : "),
 }
-REQUEUED = {"courrier": "courrier(s)", "courriel": "courriel(s)"}
 
 
 def outcome_report(request, outcome: ActionOutcome) -> None:
@@ -30,7 +31,7 @@ def outcome_report(request, outcome: ActionOutcome) -> None:
     for kind, count in outcome.requeued_envois.items():
         messages.info(
             request,
-            f"{count} {REQUEUED[kind]} annulé(s) par la justification remis en attente "
+            f"{count} {EnvoiKind(kind).noun}(s) annulé(s) par la justification remis en attente "
             f"({kind.capitalize()}s) : l'évènement n'est plus justifié.",
         )
     if outcome.already_recorded:

@@ -22,8 +22,6 @@ from envois.reach import envoi_reach, postal_address
 from etablissements.services import audit_record
 from sconet.outbox import RecipientUnreachable, requeue_candidates
 
-KIND_WORDS = {EnvoiKind.COURRIER: "courrier", EnvoiKind.COURRIEL: "courriel"}
-
 
 class EnvoiRecipientUnreachable(RecipientUnreachable):
     """``envois_enqueue`` refuses a recipient with no postal address (a letter) or no courriel (an
@@ -192,7 +190,7 @@ def envois_cancel_selected(*, etablissement, user, kind: str, ids: Iterable[int]
             etablissement,
             user,
             "cancelled",
-            f"{count} {KIND_WORDS[kind]}(s) supprimé(s) de « {page} »",
+            f"{count} {EnvoiKind(kind).noun}(s) supprimé(s) de « {page} »",
             kind=kind,
             envois=cancelled,
         )
