@@ -12,12 +12,17 @@ marks each email's SMTP transaction as started just before it begins, then recor
   en échec "non confirmé", never sent again blindly.
 
 The sweep (celery beat, every minute) gives back the claims of a worker that died before starting
-the transaction, marks "non confirmé" those it left after, and wakes the schools with emails due.
+the transaction, marks "non confirmé" those it left after, and wakes the schools with emails due. A
+claim is as old as the start of its email's transaction (or its batch's claim, before): the sweep
+never takes an email from a live worker in the middle of sending it; one of a slow batch it gives
+back is skipped by that worker (its claim is gone) and sent once by whoever claims it again.
 """
 
 import logging
 import random
 import smtplib
+import socket
+import ssl
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -124,7 +129,23 @@ def _reason(error: Exception) -> str:
     if isinstance(error, smtplib.SMTPResponseException):
         answer = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else ""
         return f"Refusé par le serveur de courriel ({error.smtp_code} {answer})".strip()
-    return f"Serveur de courriel injoignable ({type(error).__name__})"
+    return f"Serveur de courriel injoignable ({_connection_failure(error)})"
+
+
+# How the connection failed, in French: the staff read it in Courriels en échec.
+CONNECTION_FAILURES = (
+    (ConnectionRefusedError, "connexion refusée"),
+    (TimeoutError, "pas de réponse dans le délai"),
+    (socket.gaierror, "nom du serveur inconnu"),
+    (ssl.SSLError, "échec du chiffrement TLS"),
+    (smtplib.SMTPServerDisconnected, "connexion interrompue"),
+)
+
+
+def _connection_failure(error: Exception) -> str:
+    return next(
+        (words for kind, words in CONNECTION_FAILURES if isinstance(error, kind)), "connexion impossible"
+    )
 
 
 def _refusal_code(error: Exception) -> int | None:
@@ -145,10 +166,12 @@ def _retry_or_fail(envoi: Envoi, token: str, reason: str, now: datetime, outcome
 
 def _send_one(backend, envoi: Envoi, token: str, outcome: SendOutcome) -> None:
     now = timezone.now()
+    # The claim is renewed with the start: the sweep judges this email by when its sending began,
+    # not by the age of its batch (a slow server may take minutes over the batch's first emails).
     if not Envoi.objects.filter(pk=envoi.pk, claim_token=token, state=EnvoiState.SENDING).update(
-        send_started_at=now
+        send_started_at=now, claimed_at=now
     ):
-        return  # cancelled meanwhile: the staff deleted the event
+        return  # cancelled meanwhile (the staff deleted the event), or taken back by the sweep
     try:
         backend.send_messages([_message(envoi)])
     except (smtplib.SMTPException, OSError) as error:
@@ -207,7 +230,7 @@ def courriels_sweep(*, now: datetime | None = None) -> list[int]:
         & Q(claimed_at__lt=now - timedelta(seconds=settings.SCONET_COURRIEL_CLAIM_TIMEOUT))
     )
     Envoi.objects.filter(stale, send_started_at__isnull=True).update(
-        claim_token="", claimed_at=None, error_message="Repris après l'arrêt d'un worker"
+        claim_token="", claimed_at=None, error_message="Repris après l'arrêt inattendu d'un processus d'envoi"
     )
     Envoi.objects.filter(stale, send_started_at__isnull=False).update(
         state=EnvoiState.FAILED,

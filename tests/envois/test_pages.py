@@ -369,3 +369,28 @@ def test_a_colleague_of_another_school_cannot_see_ours(client, etablissement, ot
     client.force_login(factories.vie_scolaire(other_etablissement))
 
     assert ours.eleve_label not in page_text(client.get(reverse("courriers")))
+
+
+def test_the_printed_letter_shows_markup_typed_anywhere_as_text(vie_scolaire_client, etablissement):
+    """A name, an address, a modèle's text or the school's letterhead holding markup is printed as
+    typed, never run by the browser."""
+    script = "<script>alert(1)</script>"
+    etablissement.adresse = f"1 rue {script}"
+    etablissement.save()
+    (letter,) = queue_envois(etablissement, EnvoiKind.COURRIER, 1)
+    Envoi.objects.filter(pk=letter.pk).update(
+        recipient_name=f"Monsieur {script}",
+        address_lines="<b>1 place</b>\n69002 LYON",
+        subject=f"Objet {script}",
+        text=f"Bonjour {script}",
+        eleve_label=f"ELEVE {script}",
+    )
+    response = vie_scolaire_client.post(reverse("courriers"), {"envoi": [letter.pk], "action": "editer"})
+
+    printable = vie_scolaire_client.get(response.url).content.decode()
+
+    assert "<script>" not in printable
+    assert "<b>" not in printable
+    # The letterhead, the name (and the page's label), the subject, the pupil and the text.
+    assert printable.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 6
+    assert "&lt;b&gt;1 place&lt;/b&gt;" in printable

@@ -133,7 +133,9 @@ def test_an_unreachable_server_sends_nothing_and_tries_later(etablissement, rele
     for envoi in rows:
         envoi = _state(envoi)
         assert (envoi.state, envoi.claim_token, envoi.attempts) == (EnvoiState.SENDING, "", 1)
-        assert "injoignable" in envoi.error_message
+        assert envoi.error_message == (
+            "Nouvelle tentative prévue : Serveur de courriel injoignable (connexion refusée)"
+        )
 
 
 def test_the_sweep_takes_back_a_dead_workers_claims(etablissement, smtp_server, released, settings):
@@ -151,6 +153,16 @@ def test_the_sweep_takes_back_a_dead_workers_claims(etablissement, smtp_server, 
     assert _state(claimed).state == EnvoiState.DONE  # never started: sent now, once
     assert (_state(started).state, _state(started).in_doubt) == (EnvoiState.FAILED, True)
     assert [r.recipients for r in smtp_server.received] == [[claimed.email]]
+
+
+def test_an_email_taken_back_from_a_dead_worker_says_so_in_french(etablissement, released, settings):
+    (claimed,) = released()
+    long_ago = timezone.now() - timedelta(seconds=settings.SCONET_COURRIEL_CLAIM_TIMEOUT + 60)
+    Envoi.objects.filter(pk=claimed.pk).update(claim_token="mort", claimed_at=long_ago)
+
+    courriels_sweep()
+
+    assert _state(claimed).error_message == "Repris après l'arrêt inattendu d'un processus d'envoi"
 
 
 def test_a_claim_is_won_by_one_worker_only(etablissement, smtp_server, released):
@@ -183,3 +195,39 @@ def test_an_email_cancelled_while_released_is_not_sent(
 
     assert _state(envoi).state == EnvoiState.CANCELLED
     assert smtp_server.received == []
+
+
+def test_the_sweep_leaves_alone_the_email_a_slow_live_worker_is_sending(
+    etablissement, smtp_server, released, settings
+):
+    """A batch claimed long ago (a slow mail server) is still being sent: the email under way is
+    not "non confirmé" because of the batch's age, and the next ones, given back by the sweep, go
+    once, through whoever claims them again."""
+    from django.core.mail import get_connection
+
+    from envois.services.sending import SendOutcome, _claim, _send_one
+
+    rows = released(2)
+    long_ago = timezone.now() - timedelta(seconds=settings.SCONET_COURRIEL_CLAIM_TIMEOUT + 60)
+    token, claimed = _claim(etablissement.pk, long_ago)
+    backend = get_connection(fail_silently=False)
+    send_messages = backend.send_messages
+
+    def send_while_the_sweep_runs(messages):
+        courriels_sweep()  # the beat, while this email is on its way
+        return send_messages(messages)
+
+    backend.send_messages = send_while_the_sweep_runs
+    outcome = SendOutcome()
+    try:
+        _send_one(backend, claimed[0], token, outcome)
+        courriels_send(etablissement_id=etablissement.pk)  # another worker takes the rest
+        _send_one(backend, claimed[1], token, outcome)  # the slow worker comes to it at last
+    finally:
+        backend.close()
+
+    assert outcome.sent == 1
+    first, second = (_state(envoi) for envoi in rows)
+    assert (first.state, first.in_doubt) == (EnvoiState.DONE, False)
+    assert (second.state, second.in_doubt) == (EnvoiState.DONE, False)
+    assert sorted(r.recipients[0] for r in smtp_server.received) == sorted(e.email for e in rows)
