@@ -1,5 +1,5 @@
 """What a new établissement starts with: sensible motifs, justificatifs, couleurs, the usual horaires,
-an SMS modèle for absences and one for retards, and a modèle de bilan."""
+an SMS modèle for absences and one for retards with their actions, and a modèle de bilan."""
 
 from datetime import time
 
@@ -60,6 +60,14 @@ MODELES = (
         "[HEURE ARRIVEE] (cours de [HEURE DEBUT]). Merci de nous contacter au [TELEPHONE ETABLISSEMENT].",
     ),
 )
+
+# (libellé court, libellé long, modèle): an "Envoi de SMS" action for each SMS modèle, offered once the
+# school has its provider. The Appel proposes for its retards the one whose modèle says [HEURE ARRIVEE].
+ACTIONS = (
+    ("SMS absence", "SMS d'absence aux responsables", "SMS absence"),
+    ("SMS retard", "SMS de retard aux responsables", "SMS retard"),
+)
+ACTION_DELAI_ALERTE_JOURS = 2
 
 # The modèle de bilan: every figure, the detail of the events, and a word to the family.
 MODELE_BILAN = {

@@ -24,6 +24,7 @@ from .models import (
     HoraireKind,
     Traitement,
 )
+from .rendering import ARRIVAL
 
 ELEVE_KEY = "eleve"
 ELEVE_NO_PHONE = "l'élève n'a pas de numéro de mobile dans la Base élèves"
@@ -75,6 +76,12 @@ def actions_offered(*, etablissement, sms_possible: bool):
     """The actions of the "Action" select: an "Envoi de SMS" one only when a provider is configured."""
     actions = Action.objects.filter(etablissement=etablissement, actif=True).select_related("modele")
     return actions if sms_possible else actions.exclude(traitement=Traitement.SMS)
+
+
+def action_for_retards(*, actions) -> Action | None:
+    """The action the Appel proposes for its retards: the first of those offered whose modèle says when
+    the pupil arrived ([HEURE ARRIVEE]), as the default « SMS retard » does."""
+    return actions.filter(modele__texte__contains=ARRIVAL.placeholder).first()
 
 
 def horaires_for(*, etablissement) -> list[Horaire]:

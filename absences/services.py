@@ -80,8 +80,23 @@ def _parametrages_create(*, etablissement) -> ValeursParDefaut:
         Horaire(etablissement=etablissement, libelle=libelle, kind=kind, debut=debut, fin=fin)
         for libelle, kind, debut, fin in defaults.HORAIRES
     )
-    ModeleDocument.objects.bulk_create(
-        ModeleDocument(etablissement=etablissement, nom=nom, texte=texte) for nom, texte in defaults.MODELES
+    modeles = {
+        modele.nom: modele
+        for modele in ModeleDocument.objects.bulk_create(
+            ModeleDocument(etablissement=etablissement, nom=nom, texte=texte)
+            for nom, texte in defaults.MODELES
+        )
+    }
+    Action.objects.bulk_create(
+        Action(
+            etablissement=etablissement,
+            libelle_court=libelle_court,
+            libelle_long=libelle_long,
+            delai_alerte_jours=defaults.ACTION_DELAI_ALERTE_JOURS,
+            traitement=Traitement.SMS,
+            modele=modeles[modele],
+        )
+        for libelle_court, libelle_long, modele in defaults.ACTIONS
     )
     ModeleBilan.objects.create(etablissement=etablissement, **defaults.MODELE_BILAN)
     return valeurs
@@ -144,16 +159,24 @@ class EvenementData:
 
 
 @dataclass
-class ActionOutcome:
-    """What "Valider" did: the event(s), and for an SMS, courrier or courriel action who was queued and
-    who could not be."""
+class ActionApplied:
+    """One action applied by "Valider": for an SMS, courrier or courriel action, who was queued and who
+    could not be."""
 
-    evenements: list[Evenement] = field(default_factory=list)
-    action: Action | None = None
+    action: Action
     queued: list[str] = field(
         default_factory=list
     )  # "REITER Pauline : Légal 1 - Financier (M. REITER Daniel)"
     not_reached: list[str] = field(default_factory=list)  # "... : n'accepte pas les SMS"
+
+
+@dataclass
+class ActionOutcome:
+    """What "Valider" did: the event(s), and the action(s) applied (an appel's absences and retards
+    may each have theirs)."""
+
+    evenements: list[Evenement] = field(default_factory=list)
+    applied: list[ActionApplied] = field(default_factory=list)
     # SMS annulé when the event was justified, waiting again now that it no longer is; and the
     # courriers and courriels so, by kind.
     requeued: int = 0
@@ -165,6 +188,14 @@ class ActionOutcome:
     @property
     def evenement(self) -> Evenement:
         return self.evenements[0]
+
+    @property
+    def queued(self) -> list[str]:
+        return [who for applied in self.applied for who in applied.queued]
+
+    @property
+    def not_reached(self) -> list[str]:
+        return [who for applied in self.applied for who in applied.not_reached]
 
 
 def _datetime_label(moment: datetime) -> str:
@@ -281,12 +312,14 @@ def _actions_apply(
     chosen: Sequence[tuple[Evenement, list[Destinataire]]],
     token: str,
     outcome: ActionOutcome,
+    per_eleve: bool = False,
 ) -> None:
     """Records the action on each event and, for an SMS (courrier, courriel) action, queues one SMS
-    (letter, email) per recipient it can reach; those it cannot are named in the outcome, with why."""
+    (letter, email) per recipient it can reach; those it cannot are named in the outcome, with why.
+    The form's token marks the action, with the pupil's id after it when one form (an appel) applies
+    actions to several pupils (``per_eleve``)."""
     action_token = {
-        evenement.pk: token if len(chosen) == 1 else f"{token}:{evenement.eleve_id}"
-        for evenement, _ in chosen
+        evenement.pk: f"{token}:{evenement.eleve_id}" if per_eleve else token for evenement, _ in chosen
     }
     EvenementAction.objects.bulk_create(
         EvenementAction(
@@ -298,7 +331,8 @@ def _actions_apply(
         )
         for evenement, destinataires in chosen
     )
-    outcome.action = action
+    applied = ActionApplied(action)
+    outcome.applied.append(applied)
     kind = ENVOI_KINDS.get(action.traitement)
     if not (action.sends_sms or kind):
         return
@@ -321,9 +355,9 @@ def _actions_apply(
                 EnvoiKind.COURRIEL: destinataire.courriel,
             }.get(kind, destinataire.reach)
             if not reach.can_receive:
-                outcome.not_reached.append(f"{who} : {reach.reason}")
+                applied.not_reached.append(f"{who} : {reach.reason}")
                 continue
-            outcome.queued.append(who)
+            applied.queued.append(who)
             recipient = {
                 "dedup_key": _dedup_key(action_token[evenement.pk], evenement, destinataire),
                 "responsable": destinataire.responsable,
@@ -500,6 +534,33 @@ def evenement_delete(*, etablissement, user, evenement: Evenement) -> int:
 # Appel
 
 
+def _appel_actions_apply(
+    *, etablissement, user, actions: Mapping[str, Action | None], token: str, outcome: ActionOutcome
+) -> None:
+    """Each type of évènement of the appel gets its action (none for AUCUNE), to the responsables
+    légaux of each pupil; the recipients of all are found at once."""
+    evenements = [e for e in outcome.evenements if actions[e.type] is not None]
+    if not evenements:
+        return
+    recipients = destinataires_for_eleves(eleves=[evenement.eleve for evenement in evenements])
+    for type_, action in actions.items():
+        chosen = [
+            (evenement, [d for d in recipients[evenement.eleve_id] if d.legal])
+            for evenement in evenements
+            if evenement.type == type_
+        ]
+        if chosen:
+            _actions_apply(
+                etablissement=etablissement,
+                user=user,
+                action=action,
+                chosen=chosen,
+                token=token,
+                outcome=outcome,
+                per_eleve=True,
+            )
+
+
 def appel_record(
     *,
     etablissement,
@@ -509,14 +570,15 @@ def appel_record(
     day: date,
     token: str,
     action: Action | None = None,
+    retard_action: Action | None = None,
     arrivals: Mapping[int, time] | None = None,
 ) -> ActionOutcome:
-    """The roll call: one event per pupil on the slot, and the action once for all of them (an SMS
-    action goes to each pupil's responsables légaux). A pupil with an arrival time (``arrivals``, by
-    pupil id) is a retard from the slot's start to the arrival, inside the slot as in the saisie; the
-    others are absent. A pupil who already has an event on the slot (an earlier appel, an entry by
-    hand) is left as recorded and named in the outcome; the others are recorded all the same. A
-    constant number of queries."""
+    """The roll call: one event per pupil on the slot, ``action`` once for all the absences and
+    ``retard_action`` once for all the retards (an SMS action goes to each pupil's responsables
+    légaux). A pupil with an arrival time (``arrivals``, by pupil id) is a retard from the slot's start
+    to the arrival, inside the slot as in the saisie; the others are absent. A pupil who already has an
+    event on the slot (an earlier appel, an entry by hand) is left as recorded and named in the
+    outcome; the others are recorded all the same. A constant number of queries."""
     tz = timezone.get_current_timezone()
     debut, fin = datetime.combine(day, horaire.debut, tz), datetime.combine(day, horaire.fin, tz)
     arrivals = {pk: datetime.combine(day, arrival, tz) for pk, arrival in (arrivals or {}).items()}
@@ -554,20 +616,13 @@ def appel_record(
             )
             for eleve in eleves
         )
-        if action is not None:
-            recipients = destinataires_for_eleves(eleves=list(eleves))
-            chosen = [
-                (evenement, [d for d in recipients[evenement.eleve_id] if d.legal])
-                for evenement in outcome.evenements
-            ]
-            _actions_apply(
-                etablissement=etablissement,
-                user=user,
-                action=action,
-                chosen=chosen,
-                token=token,
-                outcome=outcome,
-            )
+        _appel_actions_apply(
+            etablissement=etablissement,
+            user=user,
+            actions={EvenementType.ABSENCE: action, EvenementType.RETARD: retard_action},
+            token=token,
+            outcome=outcome,
+        )
         retards = sum(1 for eleve in eleves if eleve.pk in arrivals)
         audit_record(
             etablissement=etablissement,

@@ -14,20 +14,24 @@ from django.views.generic import ListView
 
 from etablissements.roles import VieScolaireRequiredMixin
 from sconet.lists import SortedListMixin
+from sconet.selection import CONFIRM, DeletionWords, SelectionMixin
 
 from . import selectors, services
 from .forms import EnvoiSelectionForm
 from .models import EnvoiKind, EnvoiState
 
 
-class EnvoiListView(VieScolaireRequiredMixin, SortedListMixin, ListView):
+class EnvoiListView(VieScolaireRequiredMixin, SortedListMixin, SelectionMixin, ListView):
     """One tab of Courriers or Courriels. The first tab (en attente) takes the ticked boxes:
-    "Editer les courriers sélectionnés" or "Envoyer les courriels sélectionnés", and "Supprimer"."""
+    "Editer les courriers sélectionnés" or "Envoyer les courriels sélectionnés", and "Supprimer"
+    and confirm (the confirmation lists those ticked that still wait; "Annuler" comes back with them
+    ticked)."""
 
     kind = EnvoiKind.COURRIER
     tab = "attente"
     context_object_name = "envois"
     template_name = "envois/list.html"
+    selection_name = "envoi"
 
     @property
     def state(self) -> str:
@@ -59,16 +63,22 @@ class EnvoiListView(VieScolaireRequiredMixin, SortedListMixin, ListView):
         )
         if not form.is_valid():
             messages.error(request, " ".join(form.errors["envoi"]))
-            return redirect(request.get_full_path())
+            return redirect(self.list_url())
         ids = [envoi.pk for envoi in form.cleaned_data["envoi"]]
-        if request.POST.get("action") == "supprimer":
+        action = request.POST.get("action")
+        if action == "supprimer":
+            waiting = selectors.envois_list(
+                etablissement=request.etablissement, kind=self.kind, state=EnvoiState.WAITING
+            )
+            return self.supprimer_confirm(ids, waiting)
+        if action == CONFIRM:
             count = services.envois_cancel_selected(
                 etablissement=request.etablissement, user=request.user, kind=self.kind, ids=ids
             )
             if count:
-                tab = f"{noun.capitalize()}s annulés"
                 messages.success(
-                    request, f"{count} {noun}(s) supprimé(s) : ils restent visibles dans « {tab} »."
+                    request,
+                    f"{count} {noun}(s) supprimé(s) : ils restent visibles dans « {self.cancelled_tab} ».",
                 )
         elif self.kind == EnvoiKind.COURRIER:
             return self.editer(ids)
@@ -80,10 +90,24 @@ class EnvoiListView(VieScolaireRequiredMixin, SortedListMixin, ListView):
                 messages.success(
                     request, f"{count} courriel(s) en cours d'envoi : suivez-les dans « Courriels envoyés »."
                 )
-        self._already_done(len(ids) - count)
-        return redirect(request.get_full_path())
+        self.already_done(len(ids) - count)
+        return redirect(self.list_url())
 
-    def _already_done(self, count: int) -> None:
+    @property
+    def cancelled_tab(self) -> str:
+        return f"{NOUNS[self.kind].capitalize()}s annulés"
+
+    @property
+    def deletion_words(self) -> DeletionWords:
+        noun = NOUNS[self.kind]
+        return DeletionWords(
+            heading=f"{noun.capitalize()}s",
+            noun=f"{noun}(s)",
+            not_done="édités" if self.kind == EnvoiKind.COURRIER else "envoyés",
+            kept=f"Les {noun}s supprimés restent visibles dans « {self.cancelled_tab} ».",
+        )
+
+    def already_done(self, count: int) -> None:
         if count:
             noun = self.kind.noun
             messages.warning(
@@ -95,9 +119,9 @@ class EnvoiListView(VieScolaireRequiredMixin, SortedListMixin, ListView):
     def editer(self, ids: list[int]):
         request = self.request
         edition = services.courriers_edit(etablissement=request.etablissement, user=request.user, ids=ids)
-        self._already_done(len(ids) - edition.edited)
+        self.already_done(len(ids) - edition.edited)
         if not edition.edited:
-            return redirect(request.get_full_path())
+            return redirect(self.list_url())
         messages.success(
             request,
             f"{edition.edited} courrier(s) édité(s) : imprimez-les ; ils restent dans « Courriers édités ».",

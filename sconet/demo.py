@@ -81,6 +81,8 @@ def demo_load() -> None:
         option1="",
         option2="",
     )
+    # With the default « SMS absence » and « SMS retard » (its SMS says when the pupil arrived, and the
+    # Appel proposes it for its retards), the collège's own "SMS" action on its shared modèle.
     demo_sms_action_create(college)
     demo_courrier_actions_create(college)
 

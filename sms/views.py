@@ -24,6 +24,7 @@ from etablissements.roles import (
     is_vie_scolaire,
 )
 from sconet.lists import SortedListMixin
+from sconet.selection import CONFIRM, DeletionWords, SelectionMixin
 from sms import selectors, services
 from sms.forms import PhoneForm, ProviderSettingsForm, SmsSelectionForm
 from sms.models import OutboundSms
@@ -55,30 +56,21 @@ class SmsListMixin(VieScolaireRequiredMixin, SortedListMixin):
         return context
 
 
-class SmsWaitingView(SmsListMixin, ListView):
-    """SMS à diffuser: tick, then "Diffuser les SMS sélectionnés", or "Supprimer" and confirm.
-
-    "Supprimer" only shows the SMS ticked that still wait, for « Confirmer la suppression ? »; the
-    confirmation's POST annuls them. "Annuler" comes back to the list with the same boxes ticked
-    (``?sms=`` in the address)."""
+class SmsWaitingView(SmsListMixin, SelectionMixin, ListView):
+    """SMS à diffuser: tick, then "Diffuser les SMS sélectionnés", or "Supprimer" and confirm (the
+    confirmation lists the SMS ticked that still wait; "Annuler" comes back with them ticked)."""
 
     template_name = "sms/waiting.html"
+    selection_name = "sms"
+    deletion_words = DeletionWords(
+        heading="SMS à diffuser",
+        noun="SMS",
+        not_done="envoyés",
+        kept="Les SMS supprimés restent visibles, annulés, dans « SMS invalides ou non remis ».",
+    )
 
     def get_queryset(self):
         return selectors.sms_waiting_list(etablissement=self.request.etablissement, sort=self.sort)
-
-    def get_context_data(self, **kwargs):
-        selected = {int(value) for value in self.request.GET.getlist("sms") if value.isdigit()}
-        return super().get_context_data(selected=selected, list_url=self.list_url(), **kwargs)
-
-    def list_url(self, *, selected: list[int] = ()) -> str:
-        """This page of the list, in its sort, with ``selected`` ticked (none by default)."""
-        query = self.request.GET.copy()
-        query.pop("sms", None)
-        if selected:
-            query.setlist("sms", [str(pk) for pk in selected])
-        encoded = query.urlencode()
-        return f"{self.request.path}?{encoded}" if encoded else self.request.path
 
     def post(self, request, *args, **kwargs):
         form = SmsSelectionForm(request.POST, etablissement=request.etablissement)
@@ -88,36 +80,20 @@ class SmsWaitingView(SmsListMixin, ListView):
         ids = [sms.pk for sms in form.cleaned_data["sms"]]
         action = request.POST.get("action")
         if action == "supprimer":
-            return self._confirm_supprimer(ids)
-        count = self._supprimer(ids) if action == "confirmer-suppression" else self._diffuser(ids)
+            waiting = selectors.sms_waiting_list(etablissement=request.etablissement)
+            return self.supprimer_confirm(ids, waiting)
+        count = self._supprimer(ids) if action == CONFIRM else self._diffuser(ids)
         if count is not None:
-            self._warn_gone(len(ids) - count)
+            self.already_done(len(ids) - count)
         return redirect(self.list_url())
 
-    def _warn_gone(self, count: int) -> None:
+    def already_done(self, count: int) -> None:
         if count > 0:
             messages.warning(
                 self.request,
                 f"{count} SMS déjà diffusé(s) ou supprimé(s) entre-temps (par un collègue, "
                 "par exemple) : rien n'a changé pour eux.",
             )
-
-    def _confirm_supprimer(self, ids: list[int]):
-        """« Vous allez supprimer N SMS »: nothing changes until "Confirmer"."""
-        request = self.request
-        to_delete = list(selectors.sms_waiting_list(etablissement=request.etablissement).filter(pk__in=ids))
-        self._warn_gone(len(ids) - len(to_delete))
-        if not to_delete:
-            return redirect(self.list_url())
-        return render(
-            request,
-            "sms/delete_confirm.html",
-            {
-                "sms_list": to_delete,
-                "confirm_url": self.list_url(),
-                "cancel_url": self.list_url(selected=[sms.pk for sms in to_delete]),
-            },
-        )
 
     def _supprimer(self, ids: list[int]) -> int:
         request = self.request

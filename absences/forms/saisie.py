@@ -39,9 +39,12 @@ class ActionChoiceMixin(forms.Form):
     action = forms.ModelChoiceField(label="Action", queryset=None, required=False, empty_label="AUCUNE")
     token = forms.CharField(widget=forms.HiddenInput)
 
+    action_fields = ("action",)
+
     def set_actions(self, actions) -> None:
-        self.fields["action"].queryset = actions
-        self.fields["action"].label_from_instance = lambda a: a.libelle_court
+        for name in self.action_fields:
+            self.fields[name].queryset = actions
+            self.fields[name].label_from_instance = lambda a: a.libelle_court
 
 
 class EvenementForm(ActionChoiceMixin):
@@ -169,8 +172,16 @@ class EvenementForm(ActionChoiceMixin):
 
 
 class AppelForm(ActionChoiceMixin):
-    """The class's pupils: each ticked absent, or late with an arrival time (``arrivee_<id>``)."""
+    """The class's pupils: each ticked absent, or late with an arrival time (``arrivee_<id>``); an
+    action for the absences and one for the retards."""
 
+    action = forms.ModelChoiceField(
+        label="Action pour les absences", queryset=None, required=False, empty_label="AUCUNE"
+    )
+    retard_action = forms.ModelChoiceField(
+        label="Action pour les retards", queryset=None, required=False, empty_label="AUCUNE"
+    )
+    action_fields = ("action", "retard_action")
     division = forms.ModelChoiceField(label="Division", queryset=None, empty_label="Choisir une division")
     date = DayField(label="Date", widget=DATE)
     horaire = forms.ModelChoiceField(label="Créneau", queryset=None, empty_label=None)

@@ -1,5 +1,5 @@
-"""Appel: a division, a slot, the absent pupils ticked and the late ones by their arrival time, one
-action for all of them."""
+"""Appel: a division, a slot, the absent pupils ticked and the late ones by their arrival time, an
+action for the absences and one for the retards."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -65,9 +65,11 @@ class AppelView(VieScolaireRequiredMixin, View):
         actions = selectors.actions_offered(
             etablissement=etablissement, sms_possible=provider_is_configured(etablissement=etablissement)
         )
+        # Shown first: AUCUNE for the absences, for the retards the action that says when they arrived.
+        initial = None if bound else {"retard_action": selectors.action_for_retards(actions=actions)}
         return AppelForm(
             data if bound else None,
-            initial=None if bound else data.dict(),
+            initial=None if bound else {**initial, **data.dict()},
             divisions=divisions,
             horaires=Horaire.objects.filter(etablissement=etablissement, actif=True),
             actions=actions,
@@ -122,6 +124,7 @@ class AppelView(VieScolaireRequiredMixin, View):
                         day=form.cleaned_data["date"],
                         token=form.cleaned_data["token"],
                         action=form.cleaned_data["action"],
+                        retard_action=form.cleaned_data["retard_action"],
                         arrivals=arrivals,
                     )
                 except ValidationError as error:

@@ -3,7 +3,7 @@ from django.contrib import messages
 from envois.models import EnvoiKind
 
 from ..models import Traitement
-from ..services import ActionOutcome
+from ..services import ActionApplied, ActionOutcome
 
 # What an action queued, and who it could not reach: in the words of the page that lists them.
 QUEUED = {
@@ -40,13 +40,21 @@ def outcome_report(request, outcome: ActionOutcome) -> None:
             "Déjà enregistré(s) sur ce créneau, laissé(s) tel(s) quel(s) : "
             + " ; ".join(outcome.already_recorded),
         )
-    if outcome.action is not None:
-        words = QUEUED.get(outcome.action.traitement)
-        if words is None:
-            messages.info(request, f"Action « {outcome.action.libelle_long} » ajoutée à l'historique.")
-            return
-        queued, not_reached = words
-        if outcome.queued:
-            messages.success(request, f"{len(outcome.queued)} {queued} : " + " ; ".join(outcome.queued))
-        if outcome.not_reached:
-            messages.warning(request, not_reached + " ; ".join(outcome.not_reached))
+    for applied in outcome.applied:
+        _applied_report(request, applied, named=len(outcome.applied) > 1)
+
+
+def _applied_report(request, applied: ActionApplied, *, named: bool) -> None:
+    """One action's report; named when an appel applied two (one for its absences, one for its
+    retards)."""
+    action = applied.action
+    words = QUEUED.get(action.traitement)
+    if words is None:
+        messages.info(request, f"Action « {action.libelle_long} » ajoutée à l'historique.")
+        return
+    queued, not_reached = words
+    prefix = f"{action.libelle_court} : " if named else ""
+    if applied.queued:
+        messages.success(request, f"{prefix}{len(applied.queued)} {queued} : " + " ; ".join(applied.queued))
+    if applied.not_reached:
+        messages.warning(request, prefix + not_reached + " ; ".join(applied.not_reached))

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from absences.models import Evenement, Horaire
+from absences.models import Action, Evenement, EvenementAction, Horaire
 from sms.models import OutboundSms
 from tests import factories
 from tests.sms.conftest import page_text
@@ -22,8 +22,14 @@ def _class_of(etablissement, code: str, size: int):
     return division, eleves
 
 
-def _appel(client, division, eleves, action, token, *, retards=()):
-    """Posts the appel: ``eleves`` ticked absent, ``retards`` arrived at 08:45; returns its queries."""
+def _retard_action(etablissement):
+    """The default « SMS retard », whose modèle says when the pupil arrived."""
+    return Action.objects.get(etablissement=etablissement, libelle_court="SMS retard")
+
+
+def _appel(client, division, eleves, action, token, *, retards=(), retard_action=None):
+    """Posts the appel: ``eleves`` ticked absent (``action``), ``retards`` arrived at 08:45
+    (``retard_action``); returns its queries."""
     horaire = Horaire.objects.get(etablissement=division.etablissement, libelle="08:30")
     with CaptureQueriesContext(connection) as queries:
         response = client.post(
@@ -34,7 +40,8 @@ def _appel(client, division, eleves, action, token, *, retards=()):
                 "horaire": horaire.pk,
                 "absents": [e.pk for e in eleves],
                 **{f"arrivee_{e.pk}": "08:45" for e in retards},
-                "action": action.pk,
+                "action": action.pk if action else "",
+                "retard_action": retard_action.pk if retard_action else "",
                 "token": token,
             },
         )
@@ -48,11 +55,19 @@ def test_a_class_of_35_is_recorded_in_as_many_queries_as_a_class_of_3(
     small, small_eleves = _class_of(etablissement, "6A", 3)
     large, large_eleves = _class_of(etablissement, "6B", 35)
 
-    small_queries = _appel(
-        vie_scolaire_client, small, small_eleves[:2], sms_action, "appel-6a", retards=small_eleves[2:]
-    )
-    large_queries = _appel(
-        vie_scolaire_client, large, large_eleves[:25], sms_action, "appel-6b", retards=large_eleves[25:]
+    retard_action = _retard_action(etablissement)
+
+    small_queries, large_queries = (
+        _appel(
+            vie_scolaire_client,
+            division,
+            eleves[:absents],
+            sms_action,
+            f"appel-{division.code}",
+            retards=eleves[absents:],
+            retard_action=retard_action,
+        )
+        for division, eleves, absents in ((small, small_eleves, 2), (large, large_eleves, 25))
     )
 
     print(f"appel: 3 élèves {small_queries} requêtes, 35 élèves {large_queries} requêtes")
@@ -68,7 +83,12 @@ def test_a_class_of_35_is_recorded_in_as_many_queries_as_a_class_of_3(
 
     waiting = sms_waiting_list(etablissement=etablissement)
     assert waiting.filter(division_label="6B").count() == 70  # Légal 1 and Légal 2 of each pupil
-    assert waiting.filter(division_label="6B", event_label__startswith="Retard").count() == 20
+    late = waiting.filter(division_label="6B", event_label__startswith="Retard")
+    assert late.count() == 20
+    assert all(" est arrivé(e) en retard le " in text for text in late.values_list("text", flat=True))
+    assert not waiting.filter(division_label="6B", event_label__startswith="Absence").exclude(
+        text__contains=" est en absence le "
+    )
 
 
 def test_the_appel_page_shows_pupils_already_recorded_and_records_the_others(
@@ -127,12 +147,20 @@ def test_an_appel_whose_pupils_are_all_recorded_already_records_nothing(
     assert journal.count() == 1
 
 
-def test_a_pupil_with_an_arrival_time_is_recorded_as_a_retard_with_the_sms_of_the_appel(
+def test_a_pupil_with_an_arrival_time_is_recorded_as_a_retard_with_the_sms_of_the_retards(
     vie_scolaire_client, etablissement, sms_action, provider
 ):
     division, (absent, late, present) = _class_of(etablissement, "6F", 3)
 
-    _appel(vie_scolaire_client, division, [absent], sms_action, "appel-f", retards=[late])
+    _appel(
+        vie_scolaire_client,
+        division,
+        [absent],
+        sms_action,
+        "appel-f",
+        retards=[late],
+        retard_action=_retard_action(etablissement),
+    )
 
     absence, retard = (Evenement.objects.get(eleve=e) for e in (absent, late))
     assert (absence.type, absence.debut, absence.fin) == ("absence", today_at(8, 30), today_at(9, 25))
@@ -141,7 +169,14 @@ def test_a_pupil_with_an_arrival_time_is_recorded_as_a_retard_with_the_sms_of_th
     sms = OutboundSms.objects.filter(event_key=retard.event_key)
     assert sms.count() == 2  # its two responsables légaux
     assert {s.event_label for s in sms} == {f"Retard du {today_at(8, 30):%d/%m/%y} 08:30, arrivée à 08:45"}
-    assert all(" est en retard le " in s.text for s in sms)
+    assert {s.text for s in sms} == {
+        f"{etablissement.nom} : {late.prenom} {late.nom} (6F) est arrivé(e) en retard le "
+        f"{today_at(8, 30):%d/%m/%Y} à 08:45 (cours de 08:30). "
+        f"Merci de nous contacter au {etablissement.telephone}."
+    }
+    assert all(
+        " est en absence le " in s.text for s in OutboundSms.objects.filter(event_key=absence.event_key)
+    )
     [entry] = etablissement.audit_entries.filter(action="absences.appel_recorded")
     assert entry.summary.endswith(": 1 absent(s), 1 retard(s)")
     horaire = Horaire.objects.get(etablissement=etablissement, libelle="08:30")
@@ -215,3 +250,82 @@ def test_an_appel_dated_in_a_year_nobody_means_is_refused_in_french(
     assert response.status_code == 400
     assert "Saisissez une date valide, entre le 01/01/1900 et le 31/12/2999." in page_text(response)
     assert not Evenement.objects.exists()
+
+
+@pytest.mark.parametrize("aucune", ["absences", "retards"])
+def test_aucune_for_the_absences_or_the_retards_leaves_them_without_an_action(
+    vie_scolaire_client, etablissement, sms_action, provider, aucune
+):
+    division, (absent, late) = _class_of(etablissement, "6J", 2)
+    actions = {"absences": sms_action, "retards": _retard_action(etablissement)}
+    actions[aucune] = None
+
+    _appel(
+        vie_scolaire_client,
+        division,
+        [absent],
+        actions["absences"],
+        "appel-j",
+        retards=[late],
+        retard_action=actions["retards"],
+    )
+
+    with_action = late if aucune == "absences" else absent
+    without = absent if aucune == "absences" else late
+    assert Evenement.objects.filter(eleve__division=division).count() == 2
+    assert (
+        OutboundSms.objects.filter(event_key=Evenement.objects.get(eleve=with_action).event_key).count() == 2
+    )
+    assert not OutboundSms.objects.filter(event_key=Evenement.objects.get(eleve=without).event_key)
+    assert not EvenementAction.objects.filter(evenement__eleve=without)
+    reported = page_text(vie_scolaire_client.get(reverse("appel")))
+    assert "2 SMS en attente de diffusion (SMS à diffuser)" in reported
+
+
+def test_two_actions_are_reported_each_by_its_name(
+    vie_scolaire_client, etablissement, courrier_action, provider
+):
+    division, (absent, late) = _class_of(etablissement, "6K", 2)
+
+    _appel(
+        vie_scolaire_client,
+        division,
+        [absent],
+        courrier_action,
+        "appel-k",
+        retards=[late],
+        retard_action=_retard_action(etablissement),
+    )
+
+    reported = page_text(vie_scolaire_client.get(reverse("appel")))
+    assert f"SMS retard : 2 SMS en attente de diffusion (SMS à diffuser) : {late.nom}" in reported
+    assert "COUR : " in reported
+    assert {a.token for a in EvenementAction.objects.all()} == {f"appel-k:{absent.pk}", f"appel-k:{late.pk}"}
+
+
+def test_the_appel_proposes_aucune_for_the_absences_and_the_sms_retard_for_the_retards(
+    vie_scolaire_client, etablissement, sms_action, provider
+):
+    division, _ = _class_of(etablissement, "6L", 1)
+    retard_action = _retard_action(etablissement)
+
+    page = vie_scolaire_client.get(reverse("appel"), {"division": division.pk}).content.decode()
+
+    assert '<label class="col-auto col-form-label" for="id_action">Action pour les absences</label>' in page
+    assert 'for="id_retard_action">Action pour les retards</label>' in page
+    assert '<select name="action" id="id_action">\n  <option value="" selected>AUCUNE</option>' in page
+    assert f'<option value="{retard_action.pk}" selected>SMS retard</option>' in page
+
+
+def test_without_a_provider_the_retards_are_proposed_no_sms_action(
+    vie_scolaire_client, etablissement, parametrages
+):
+    division, _ = _class_of(etablissement, "6M", 1)
+
+    page = vie_scolaire_client.get(reverse("appel"), {"division": division.pk}).content.decode()
+
+    assert "SMS retard" not in page
+    assert (
+        '<select name="retard_action" id="id_retard_action">\n  <option value="" selected>AUCUNE</option>'
+        in page
+    )

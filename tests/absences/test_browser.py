@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from absences.models import ModeleDocument
+from absences.models import Action, ModeleDocument
 from absences.services import modele_create
 
 from .conftest import MODELE_TEXTE
@@ -182,7 +182,10 @@ def test_the_appel_records_a_retard_by_its_arrival_time_and_refuses_a_pupil_both
     page.get_by_role("checkbox", name="ABEL").check()
     page.get_by_role("checkbox", name="REITER").check()
     page.get_by_label("Heure d'arrivée de REITER Pauline").fill("08:45")
-    page.get_by_label("Action").select_option(label="SMS")
+    expect(page.get_by_label("Action pour les retards")).to_have_value(
+        str(Action.objects.get(libelle_court="SMS retard").pk)
+    )
+    page.get_by_label("Action pour les absences").select_option(label="SMS")
     page.get_by_role("button", name="Valider").click()
 
     expect(page.get_by_role("alert")).to_contain_text(
@@ -207,4 +210,5 @@ def test_the_appel_records_a_retard_by_its_arrival_time_and_refuses_a_pupil_both
     assert (retard.type, retard.debut, retard.fin) == ("retard", today_at(8, 30), today_at(8, 45))
     assert Evenement.objects.get(eleve=absent).type == "absence"
     [sms] = OutboundSms.objects.filter(event_key=retard.event_key)
-    assert " est en retard le " in sms.text
+    assert f" est arrivé(e) en retard le {today_at(8, 30):%d/%m/%Y} à 08:45 (cours de 08:30)." in sms.text
+    expect(page.get_by_text("SMS retard : 1 SMS en attente de diffusion")).to_be_visible()

@@ -5,7 +5,8 @@ import html
 from django.urls import reverse
 
 from absences import rendering
-from absences.models import Evenement, ModeleDocument
+from absences.models import Action, Evenement, ModeleDocument
+from tests import factories
 
 from .conftest import today_at
 
@@ -103,6 +104,7 @@ def test_the_migration_gives_existing_schools_the_sms_models_and_leaves_theirs_a
 
     migration = import_module("absences.migrations.0005_modeles_sms_par_defaut")
     mine = ModeleDocument.objects.filter(etablissement=etablissement)
+    Action.objects.filter(etablissement=etablissement).delete()  # nor the actions, that came after
     mine.filter(nom="SMS retard").delete()  # as before this change: the school had none of them
     mine.filter(nom="SMS absence").update(texte="Notre texte à nous : [PRENOM].")
 
@@ -116,3 +118,45 @@ def test_the_migration_gives_existing_schools_the_sms_models_and_leaves_theirs_a
     assert not ModeleDocument.objects.filter(
         etablissement=other_etablissement
     ).exists()  # no Paramétrages yet
+
+
+def test_a_new_etablissement_gets_an_sms_action_for_each_sms_model(etablissement, parametrages):
+    actions = Action.objects.filter(etablissement=etablissement)
+
+    assert {(a.libelle_court, a.traitement, a.modele.nom) for a in actions} == {
+        ("SMS absence", "sms", "SMS absence"),
+        ("SMS retard", "sms", "SMS retard"),
+    }
+    assert all(a.actif and a.delai_alerte_jours == 2 for a in actions)
+
+
+def test_the_migration_gives_existing_schools_the_missing_sms_actions_and_leaves_theirs_alone(
+    etablissement, other_etablissement, parametrages
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from absences.services import parametrages_ensure
+
+    migration = import_module("absences.migrations.0006_actions_sms_par_defaut")
+    mine = Action.objects.filter(etablissement=etablissement)
+    mine.filter(libelle_court="SMS retard").delete()  # as before this change: the school had none
+    mine.filter(libelle_court="SMS absence").update(libelle_long="Notre SMS", delai_alerte_jours=5)
+    # A third school wrote its own action on the retard modèle, and renamed the absence one's.
+    third = factories.EtablissementFactory(uai="0699992L")
+    parametrages_ensure(etablissement=third)
+    theirs = Action.objects.filter(etablissement=third)
+    theirs.filter(libelle_court="SMS retard").update(libelle_court="Retards")
+    theirs.filter(libelle_court="SMS absence").delete()
+    ModeleDocument.objects.filter(etablissement=third, nom="SMS absence").delete()
+
+    migration.create_default_sms_actions(apps, None)
+    migration.create_default_sms_actions(apps, None)  # run twice: nothing more
+
+    assert {(a.libelle_court, a.libelle_long, a.delai_alerte_jours, a.modele.nom) for a in mine} == {
+        ("SMS absence", "Notre SMS", 5, "SMS absence"),
+        ("SMS retard", "SMS de retard aux responsables", 2, "SMS retard"),
+    }
+    assert list(theirs.values_list("libelle_court", flat=True)) == ["Retards"]
+    assert not Action.objects.filter(etablissement=other_etablissement).exists()  # no Paramétrages yet

@@ -10,6 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from envois.models import Envoi, EnvoiState
+from tests.fixtures.browser import supprimer_two_of_three
 
 from .conftest import RENDERED
 
@@ -109,3 +110,28 @@ def test_the_printed_letters_take_one_a4_page_each(page, login, etablissement, v
     pdf = page.pdf(prefer_css_page_size=True)
 
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 3
+
+
+def test_supprimer_in_courriers_lists_the_letters_and_waits_for_confirmer(
+    page, login, screenshot, etablissement, vie_scolaire_user
+):
+    from .conftest import queue_envois
+
+    first, second, kept = queue_envois(etablissement, count=3)
+    login("viescolaire")
+    page.goto(reverse("courriers"))
+
+    boxes = page.get_by_role("checkbox", name=re.compile("Sélectionner le courrier"))
+    asked = "Vous allez supprimer 2 courrier(s) : ils ne seront pas édités. Confirmer la suppression ?"
+    listed = "Il y a actuellement 3 courrier(s) en attente d'édition"
+    supprimer_two_of_three(page, boxes, [first, second, kept], asked, listed)
+    screenshot("courriers-supprimes")
+
+    expect(page.get_by_text("2 courrier(s) supprimé(s)")).to_be_visible()
+    expect(page.get_by_text("Il y a actuellement 1 courrier(s) en attente d'édition")).to_be_visible()
+    states = dict(Envoi.objects.values_list("pk", "state"))
+    assert states == {
+        first.pk: EnvoiState.CANCELLED,
+        second.pk: EnvoiState.CANCELLED,
+        kept.pk: EnvoiState.WAITING,
+    }

@@ -1,12 +1,14 @@
 """Envoi aux familles > Courriers and Courriels: the seed's words, Editer and its printable page,
 Supprimer, Envoyer; constant queries; another school's letters are unreachable."""
 
+import html
 import re
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 
+from envois import services
 from envois.models import Envoi, EnvoiKind, EnvoiState
 from envois.selectors import envois_list
 from etablissements.models import AuditEntry
@@ -185,7 +187,7 @@ def test_supprimer_cancels_keeps_the_record_and_journals(vie_scolaire_client, et
     deleted, kept = queue_envois(etablissement, EnvoiKind.COURRIER, 2)
 
     response = vie_scolaire_client.post(
-        reverse("courriers"), {"envoi": [deleted.pk], "action": "supprimer"}, follow=True
+        reverse("courriers"), {"envoi": [deleted.pk], "action": "confirmer-suppression"}, follow=True
     )
 
     assert "1 courrier(s) supprimé(s)" in page_text(response)
@@ -197,6 +199,103 @@ def test_supprimer_cancels_keeps_the_record_and_journals(vie_scolaire_client, et
     assert AuditEntry.objects.get(action="envois.cancelled").summary == (
         "1 courrier(s) supprimé(s) de « Courriers »"
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "url_name", "words"),
+    [
+        (
+            EnvoiKind.COURRIER,
+            "courriers",
+            (
+                "Vous allez supprimer 2 courrier(s) : ils ne seront pas édités. Confirmer la suppression ?",
+                "Les courriers supprimés restent visibles dans « Courriers annulés ».",
+            ),
+        ),
+        (
+            EnvoiKind.COURRIEL,
+            "courriels",
+            (
+                "Vous allez supprimer 2 courriel(s) : ils ne seront pas envoyés. Confirmer la suppression ?",
+                "Les courriels supprimés restent visibles dans « Courriels annulés ».",
+            ),
+        ),
+    ],
+)
+def test_supprimer_lists_the_ticked_ones_and_only_confirmer_annuls_them(
+    vie_scolaire_client, etablissement, kind, url_name, words
+):
+    first, second, untouched = queue_envois(etablissement, kind, 3)
+
+    confirmation = vie_scolaire_client.post(
+        reverse(url_name), {"envoi": [first.pk, second.pk], "action": "supprimer"}
+    )
+
+    page = page_text(confirmation)
+    assert confirmation.status_code == 200
+    for word in words:
+        assert word in page
+    for envoi in (first, second):
+        assert envoi.eleve_label in page
+    assert untouched.eleve_label not in page
+    assert set(Envoi.objects.values_list("state", flat=True)) == {EnvoiState.WAITING}
+    assert not AuditEntry.objects.filter(action="envois.cancelled").exists()
+
+    done = vie_scolaire_client.post(
+        reverse(url_name), {"envoi": [first.pk, second.pk], "action": "confirmer-suppression"}, follow=True
+    )
+
+    states = dict(Envoi.objects.values_list("pk", "state"))
+    assert states == {first.pk: "cancelled", second.pk: "cancelled", untouched.pk: "waiting"}
+    assert f"2 {kind}(s) supprimé(s)" in page_text(done)
+
+
+def test_annuler_the_suppression_comes_back_to_courriels_with_the_same_ones_ticked(
+    vie_scolaire_client, etablissement
+):
+    ticked, other = queue_envois(etablissement, EnvoiKind.COURRIEL, 2)
+    url = reverse("courriels") + "?tri=-eleve"
+    confirmation = vie_scolaire_client.post(url, {"envoi": [ticked.pk], "action": "supprimer"})
+    cancel_url = html.unescape(re.search(r'href="([^"]*)"[^>]*>Annuler<', confirmation.content.decode())[1])
+
+    back = vie_scolaire_client.get(cancel_url).content.decode()
+
+    assert cancel_url == f"{reverse('courriels')}?tri=-eleve&envoi={ticked.pk}"
+    assert f'value="{ticked.pk}" checked' in back
+    assert f'value="{other.pk}" checked' not in back
+    assert f'action="{reverse("courriels")}?tri=-eleve"' in back  # the selection leaves the address
+    assert Envoi.objects.get(pk=ticked.pk).state == EnvoiState.WAITING
+
+
+def test_the_confirmation_leaves_out_a_letter_edited_meanwhile_and_another_schools(
+    vie_scolaire_client, etablissement, other_etablissement
+):
+    edited, waiting = queue_envois(etablissement, EnvoiKind.COURRIER, 2)
+    (theirs,) = queue_envois(other_etablissement, EnvoiKind.COURRIER, 1)
+    services.courriers_edit(
+        etablissement=etablissement, user=factories.vie_scolaire(etablissement), ids=[edited.pk]
+    )
+
+    page = page_text(
+        vie_scolaire_client.post(
+            reverse("courriers"), {"envoi": [edited.pk, waiting.pk], "action": "supprimer"}
+        )
+    )
+    refused = vie_scolaire_client.post(
+        reverse("courriers"), {"envoi": [theirs.pk], "action": "confirmer-suppression"}, follow=True
+    )
+    nothing_left = vie_scolaire_client.post(
+        reverse("courriers"), {"envoi": [edited.pk], "action": "supprimer"}, follow=True
+    )
+
+    assert "Vous allez supprimer 1 courrier(s)" in page
+    assert waiting.eleve_label in page
+    assert edited.eleve_label not in page
+    assert "1 courrier(s) déjà édité(s) ou supprimé(s) entre-temps" in page
+    assert "Sélectionnez un choix valide" in page_text(refused)
+    assert Envoi.objects.get(pk=theirs.pk).state == EnvoiState.WAITING
+    assert "Vous allez supprimer" not in page_text(nothing_left)
+    assert "Il y a actuellement 1 courrier(s) en attente d'édition" in page_text(nothing_left)
 
 
 def test_nothing_ticked_says_so(vie_scolaire_client, etablissement):

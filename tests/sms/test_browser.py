@@ -3,6 +3,7 @@
 import re
 import time
 from datetime import datetime
+from functools import partial
 
 import pytest
 from django.utils import timezone
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 
 from sms.models import OutboundSms, SmsState
 from sms.selectors import school_year_start
-from tests.fixtures.browser import log_in, new_page
+from tests.fixtures.browser import log_in, new_page, supprimer_two_of_three
 from tests.sms.conftest import bulk_sms, configure_provider, queue_sms
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -80,29 +81,12 @@ def test_supprimer_lists_the_sms_and_waits_for_confirmer_even_without_javascript
     with new_page(browser, live_server.url, java_script_enabled=False) as page:
         log_in(page, "viescolaire")
         page.goto("/sms/a-diffuser/")
+
         boxes = page.get_by_role("checkbox", name=re.compile("Sélectionner le SMS"))
-        boxes.nth(0).check()
-        boxes.nth(1).check()
-        page.get_by_role("button", name="Supprimer").first.click()
-
-        expect(
-            page.get_by_text(
-                "Vous allez supprimer 2 SMS : ils ne seront pas envoyés. Confirmer la suppression ?"
-            )
-        ).to_be_visible()
-        expect(page.get_by_role("cell", name=first.eleve_label)).to_be_visible()
-        expect(page.get_by_role("cell", name=second.eleve_label)).to_be_visible()
-        expect(page.get_by_role("cell", name=kept.eleve_label)).to_have_count(0)
-        screenshot("sms-a-diffuser-confirmer-la-suppression", page=page)
-        page.get_by_role("link", name="Annuler").click()
-
-        expect(page.get_by_text("Il y a actuellement 3 SMS en attente de diffusion")).to_be_visible()
-        expect(boxes.nth(0)).to_be_checked()
-        expect(boxes.nth(1)).to_be_checked()
-        expect(boxes.nth(2)).not_to_be_checked()
-        assert set(OutboundSms.objects.values_list("state", flat=True)) == {SmsState.QUEUED}
-        page.get_by_role("button", name="Supprimer").last.click()
-        page.get_by_role("button", name="Confirmer").click()
+        asked = "Vous allez supprimer 2 SMS : ils ne seront pas envoyés. Confirmer la suppression ?"
+        listed = "Il y a actuellement 3 SMS en attente de diffusion"
+        shot = partial(screenshot, "sms-a-diffuser-confirmer-la-suppression", page=page)
+        supprimer_two_of_three(page, boxes, [first, second, kept], asked, listed, shot)
 
         expect(page.get_by_text("2 SMS supprimé(s)")).to_be_visible()
         expect(page.get_by_text("Il y a actuellement 1 SMS en attente de diffusion")).to_be_visible()
