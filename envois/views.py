@@ -95,11 +95,11 @@ class EnvoiListView(VieScolaireRequiredMixin, SortedListMixin, SelectionMixin, L
 
     @property
     def cancelled_tab(self) -> str:
-        return f"{NOUNS[self.kind].capitalize()}s annulés"
+        return f"{self.kind.noun.capitalize()}s annulés"
 
     @property
     def deletion_words(self) -> DeletionWords:
-        noun = NOUNS[self.kind]
+        noun = self.kind.noun
         return DeletionWords(
             heading=f"{noun.capitalize()}s",
             noun=f"{noun}(s)",
