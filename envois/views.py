@@ -80,6 +80,12 @@ class EnvoiListView(VieScolaireRequiredMixin, SortedListMixin, SelectionMixin, L
                     request,
                     f"{count} {noun}(s) supprimé(s) : ils restent visibles dans « {self.cancelled_tab} ».",
                 )
+        elif action != self.main_action:
+            messages.error(
+                request,
+                f"Choisissez ce que vous voulez faire des {noun}s cochés : rien n'a été fait.",
+            )
+            return redirect(self.list_url(selected=ids))
         elif self.kind == EnvoiKind.COURRIER:
             return self.editer(ids)
         else:
@@ -92,6 +98,12 @@ class EnvoiListView(VieScolaireRequiredMixin, SortedListMixin, SelectionMixin, L
                 )
         self.already_done(len(ids) - count)
         return redirect(self.list_url())
+
+    @property
+    def main_action(self) -> str:
+        """The button of the first tab: « Editer les courriers sélectionnés » or « Envoyer les
+        courriels sélectionnés »."""
+        return "editer" if self.kind == EnvoiKind.COURRIER else "envoyer"
 
     @property
     def cancelled_tab(self) -> str:

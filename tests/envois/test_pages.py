@@ -394,3 +394,21 @@ def test_the_printed_letter_shows_markup_typed_anywhere_as_text(vie_scolaire_cli
     # The letterhead, the name (and the page's label), the subject, the pupil and the text.
     assert printable.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 6
     assert "&lt;b&gt;1 place&lt;/b&gt;" in printable
+
+
+@pytest.mark.parametrize(
+    ("url_name", "kind"), [("courriers", EnvoiKind.COURRIER), ("courriels", EnvoiKind.COURRIEL)]
+)
+@pytest.mark.parametrize("action", [None, "imprimer", "n'importe quoi"])
+def test_a_post_without_a_known_button_changes_nothing(
+    vie_scolaire_client, etablissement, url_name, kind, action
+):
+    """Only « Editer » edits and only « Envoyer » sends: a form posted otherwise (a stale page, a
+    script) leaves the letters and emails waiting."""
+    (envoi,) = queue_envois(etablissement, kind, 1)
+    data = {"envoi": [envoi.pk], **({"action": action} if action else {})}
+
+    response = vie_scolaire_client.post(reverse(url_name), data, follow=True)
+
+    assert Envoi.objects.get(pk=envoi.pk).state == EnvoiState.WAITING
+    assert "Choisissez ce que vous voulez faire des" in page_text(response)
