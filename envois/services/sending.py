@@ -4,7 +4,8 @@ A worker claims a batch with one conditional UPDATE (a row another worker claime
 marks each email's SMTP transaction as started just before it begins, then records the outcome:
 
 - sent: envoyé;
-- refused by the server with a permanent code (5xx): en échec, with the reason;
+- refused by the server with a permanent code (5xx), or impossible to write (a line break in its
+  subject): en échec, with the reason;
 - surely not sent (the server could not be reached, answered "try later" (4xx), or failed before
   the message itself, DATA, began): given back with a growing delay, at most
   SCONET_COURRIEL_MAX_ATTEMPTS tries, then en échec;
@@ -30,6 +31,7 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.message import sanitize_address
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -40,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 20
 RELEASED = Q(state=EnvoiState.SENDING, kind=EnvoiKind.COURRIEL)
+UNWRITABLE_MESSAGE = "Courriel impossible à écrire : objet ou adresse invalide"
 IN_DOUBT_MESSAGE = (
     "Envoi non confirmé : le serveur de courriel a peut-être reçu ce courriel ; il n'est pas renvoyé "
     "automatiquement pour ne pas risquer un doublon."
@@ -85,6 +88,19 @@ def _message(envoi: Envoi) -> EmailMessage:
         # The same id on every try: a mail server or a mail client can tell a copy.
         headers={"Message-ID": make_msgid(idstring=f"courriel-{envoi.pk}", domain="sconet")},
     )
+
+
+def _writable(message: EmailMessage) -> bool:
+    """Whether the message can be written at all (no line break in a header, addresses the mail can
+    carry): checked before the server is spoken to, so that one such email fails alone, surely unsent,
+    instead of stopping the batch."""
+    try:
+        message.message()
+        for address in (message.from_email, *message.recipients()):
+            sanitize_address(address, message.encoding or settings.DEFAULT_CHARSET)
+    except ValueError:  # BadHeaderError too
+        return False
+    return True
 
 
 def _record(envoi: Envoi, token: str, **fields) -> int:
@@ -165,6 +181,10 @@ def _retry_or_fail(envoi: Envoi, token: str, reason: str, now: datetime, outcome
 
 
 def _send_one(backend, envoi: Envoi, token: str, outcome: SendOutcome) -> None:
+    message = _message(envoi)
+    if not _writable(message):
+        outcome.failed += _fail(envoi, token, UNWRITABLE_MESSAGE)
+        return
     now = timezone.now()
     # The claim is renewed with the start: the sweep judges this email by when its sending began,
     # not by the age of its batch (a slow server may take minutes over the batch's first emails).
@@ -173,7 +193,7 @@ def _send_one(backend, envoi: Envoi, token: str, outcome: SendOutcome) -> None:
     ):
         return  # cancelled meanwhile (the staff deleted the event), or taken back by the sweep
     try:
-        backend.send_messages([_message(envoi)])
+        backend.send_messages([message])
     except (smtplib.SMTPException, OSError) as error:
         started = data_started(backend)
         backend.close()  # the next email opens a fresh connection

@@ -231,3 +231,21 @@ def test_the_sweep_leaves_alone_the_email_a_slow_live_worker_is_sending(
     assert (first.state, first.in_doubt) == (EnvoiState.DONE, False)
     assert (second.state, second.in_doubt) == (EnvoiState.DONE, False)
     assert sorted(r.recipients[0] for r in smtp_server.received) == sorted(e.email for e in rows)
+
+
+def test_an_email_that_cannot_be_written_fails_alone_and_the_batch_goes_on(
+    etablissement, smtp_server, released
+):
+    """A line break in the subject (a header smuggled in) is refused before the server is spoken
+    to: that email is en échec with the reason, the others leave, the worker does not crash."""
+    broken, fine = released(2)
+    Envoi.objects.filter(pk=broken.pk).update(subject="Absence\nBcc: intrus@example.org")
+
+    outcome = courriels_send(etablissement_id=etablissement.pk)
+
+    broken = _state(broken)
+    assert (outcome.sent, outcome.failed) == (1, 1)
+    assert (broken.state, broken.in_doubt) == (EnvoiState.FAILED, False)
+    assert broken.error_message == "Courriel impossible à écrire : objet ou adresse invalide"
+    assert _state(fine).state == EnvoiState.DONE
+    assert [r.recipients for r in smtp_server.received] == [[fine.email]]
