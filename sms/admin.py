@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sconet.admin import RecordAdmin
 from sms.models import OutboundSms, ProviderSettings, ProviderSettingsChange, SmsHistory
 
 
@@ -34,21 +35,9 @@ class SmsHistoryInline(admin.TabularInline):
 
 
 @admin.register(OutboundSms)
-class OutboundSmsAdmin(admin.ModelAdmin):
-    """For looking only: states change through sms.services, never by hand, and an SMS is the
-    school's record of what its families were sent: it is never deleted by hand either."""
-
+class OutboundSmsAdmin(RecordAdmin):
     list_display = ("pk", "etablissement", "eleve_label", "recipient_label", "state", "state_changed_at")
     list_filter = ("state", "etablissement")
     search_fields = ("reference", "provider_id", "eleve_label")
     inlines = [SmsHistoryInline]
     list_select_related = ("etablissement",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

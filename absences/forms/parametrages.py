@@ -12,7 +12,14 @@ from eleves.search import search_key
 from eleves.services import groupe_divisions_save
 
 from .. import rendering
-from ..modele_preview import preview_for
+from ..modele_preview import (
+    MAX_SMS_PARTS,
+    MAX_TEXTE_CHARS,
+    action_sms_refusal,
+    modele_sms_refusal,
+    sms_actions_of,
+    texte_too_long_message,
+)
 from ..models import (
     DELAI_ALERTE_MAX_JOURS,
     Action,
@@ -140,6 +147,9 @@ class HoraireForm(ParametrageForm):
 
 
 class ModeleDocumentForm(ParametrageForm):
+    max_sms_parts = MAX_SMS_PARTS
+    max_texte_chars = MAX_TEXTE_CHARS
+
     class Meta:
         model = ModeleDocument
         fields = ["nom", "texte"]
@@ -152,9 +162,14 @@ class ModeleDocumentForm(ParametrageForm):
                 "Variable inconnue : %(names)s. Insérez les variables depuis la liste.",
                 params={"names": ", ".join(unknown)},
             )
-        if too_long := preview_for(etablissement=self.instance.etablissement, texte=texte)["too_long"]:
-            raise ValidationError(too_long)
+        if refusal := texte_too_long_message(texte) or modele_sms_refusal(modele=self.instance, texte=texte):
+            raise ValidationError(refusal)
         return texte
+
+    @property
+    def sms_actions(self) -> list[str]:
+        """The « Envoi de SMS » actions sending this modèle: the editor warns that they bind its length."""
+        return sms_actions_of(self.instance)
 
 
 class ModeleBilanForm(ParametrageForm):
@@ -221,6 +236,8 @@ class ActionForm(ParametrageForm):
         if cleaned.get("traitement") == Traitement.SMS:
             if not cleaned.get("modele"):
                 self.add_error("modele", "Un envoi de SMS a besoin d'un modèle de document.")
+            elif refusal := action_sms_refusal(modele=cleaned["modele"]):
+                self.add_error("modele", refusal)
             if not cleaned.get("emetteur") and not self.instance.etablissement.telephone:
                 self.add_error("emetteur", "Indiquez l'émetteur des SMS.")
         return cleaned

@@ -47,6 +47,10 @@ class AppelRow:
         )
 
 
+# The actions a user chose at their last appel: the next class's appel starts with them.
+ACTIONS_SESSION_KEY = "appel_actions"
+
+
 class AppelView(VieScolaireRequiredMixin, View):
     template_name = "absences/appel.html"
 
@@ -65,16 +69,28 @@ class AppelView(VieScolaireRequiredMixin, View):
         actions = selectors.actions_offered(
             etablissement=etablissement, sms_possible=provider_is_configured(etablissement=etablissement)
         )
-        # Shown first: AUCUNE for the absences, for the retards the action that says when they arrived.
-        initial = None if bound else {"retard_action": selectors.action_for_retards(actions=actions)}
         return AppelForm(
             data if bound else None,
-            initial=None if bound else {**initial, **data.dict()},
+            initial=None if bound else {**self._actions_initial(actions), **data.dict()},
             divisions=divisions,
             horaires=Horaire.objects.filter(etablissement=etablissement, actif=True),
             actions=actions,
             eleves=self.eleves,
         )
+
+    def _actions_initial(self, actions) -> dict:
+        """The actions this user chose at their last appel (AUCUNE included) while still offered; the
+        first time, AUCUNE for the absences and, for the retards, the action that says when they arrived."""
+        remembered = self.request.session.get(ACTIONS_SESSION_KEY)
+        if remembered is None:
+            return {"action": None, "retard_action": selectors.action_for_retards(actions=actions)}
+        offered = set(actions.filter(pk__in=remembered.values()).values_list("pk", flat=True))
+        return {field: pk if pk in offered else None for field, pk in remembered.items()}
+
+    def _remember_actions(self, form) -> None:
+        self.request.session[ACTIONS_SESSION_KEY] = {
+            field: getattr(form.cleaned_data[field], "pk", None) for field in AppelForm.action_fields
+        }
 
     def _already_recorded(self, form) -> dict:
         """The pupils of the class already recorded on the chosen slot, shown so and not ticked again
@@ -131,6 +147,7 @@ class AppelView(VieScolaireRequiredMixin, View):
                     form.add_error(None, error)
                 else:
                     outcome_report(request, outcome)
+                    self._remember_actions(form)
                     # Back to the same class and slot: it shows who is now recorded.
                     slot = {
                         "division": form.cleaned_data["division"].pk,

@@ -329,3 +329,32 @@ def test_without_a_provider_the_retards_are_proposed_no_sms_action(
         '<select name="retard_action" id="id_retard_action">\n  <option value="" selected>AUCUNE</option>'
         in page
     )
+
+
+def test_the_next_appel_starts_with_the_actions_chosen_at_the_last_one(
+    vie_scolaire_client, etablissement, sms_action, provider
+):
+    division, (absent,) = _class_of(etablissement, "6N", 1)
+    other, _ = _class_of(etablissement, "6P", 1)
+
+    _appel(vie_scolaire_client, division, [absent], sms_action, "appel-n", retard_action=None)
+
+    page = vie_scolaire_client.get(reverse("appel"), {"division": other.pk}).content.decode()
+    assert f'<option value="{sms_action.pk}" selected>' in page
+    assert (
+        '<select name="retard_action" id="id_retard_action">\n  <option value="" selected>AUCUNE</option>'
+        in page
+    )
+
+
+def test_an_action_retired_since_the_last_appel_is_no_longer_proposed(
+    vie_scolaire_client, etablissement, sms_action, provider
+):
+    division, (absent,) = _class_of(etablissement, "6Q", 1)
+    _appel(vie_scolaire_client, division, [absent], sms_action, "appel-q")
+    sms_action.actif = False
+    sms_action.save()
+
+    page = vie_scolaire_client.get(reverse("appel"), {"division": division.pk}).content.decode()
+
+    assert '<select name="action" id="id_action">\n  <option value="" selected>AUCUNE</option>' in page

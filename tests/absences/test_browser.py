@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from absences.models import Action, ModeleDocument
@@ -43,6 +44,31 @@ def test_the_model_editor_counts_tricky_french_text_and_replaces_what_forces_ucs
     page.get_by_role("button", name="Valider").click()
     expect(page.get_by_role("cell", name="retard", exact=True)).to_be_visible()
     assert ModeleDocument.objects.get(nom="retard").texte == "Garcon, oeuvre l'après-midi : 5 € [NOM]"
+
+
+def test_the_model_editor_counts_a_long_letter_in_sms_as_information_and_saves_it(
+    page, login, habilitee_user, eleve, live_server
+):
+    lettre = "Madame, Monsieur,\n" + ("Votre enfant a manqué les cours. " * 30).strip()
+    login("habilitee")
+    page.goto(live_server.url + reverse("parametrages_modeles-de-document_list"))
+    page.get_by_role("link", name="Ajouter un modèle").click()
+    page.get_by_label("Nom").fill("lettre")
+    page.get_by_label("Texte").fill(lettre)
+
+    note = page.locator("#apercu-sms-trop-long")
+    expect(page.locator("#apercu-sms")).to_have_text("7 SMS")
+    expect(note).to_contain_text(
+        "Ce texte ferait 7 SMS par destinataire : trop long pour une action « Envoi de SMS »"
+    )
+    expect(note).to_have_class(re.compile("alert-info"))
+    expect(page.locator("#apercu-limite")).to_contain_text(
+        "la limite de 4 SMS ne compte que pour les actions « Envoi de SMS »"
+    )
+    page.get_by_role("button", name="Valider").click()
+
+    expect(page.get_by_role("cell", name="lettre", exact=True)).to_be_visible()
+    assert ModeleDocument.objects.get(nom="lettre").texte.replace("\r", "") == lettre
 
 
 def test_seed_steps_add_the_sms_action_then_enter_an_absence_for_legal_1(
@@ -104,7 +130,6 @@ def test_seed_steps_add_the_sms_action_then_enter_an_absence_for_legal_1(
 def test_choosing_retard_asks_for_the_arrival_time_instead_of_au(
     page, live_server, login, vie_scolaire_user, eleve, parametrages
 ):
-    from django.urls import reverse
     from django.utils import timezone
 
     from absences.models import Evenement
@@ -126,7 +151,6 @@ def test_choosing_retard_asks_for_the_arrival_time_instead_of_au(
 def test_supprimer_l_evenement_says_its_sms_will_not_be_sent_then_deletes_on_confirmer(
     page, live_server, login, vie_scolaire_user, etablissement, eleve, legal1, sms_action, provider
 ):
-    from django.urls import reverse
 
     from absences.models import Evenement
     from absences.services import EvenementData, evenement_record

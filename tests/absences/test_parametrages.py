@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from absences import defaults
-from absences.models import Action, Couleur, Horaire, Justificatif, ModeleDocument, Motif
+from absences.models import Action, Couleur, Horaire, Justificatif, Motif
 from absences.parametrages import KINDS
 from absences.services import EvenementData, evenement_record
 from etablissements.models import AuditEntry
@@ -345,30 +345,6 @@ def test_a_school_year_of_thirteen_months_is_accepted(habilitee_client, parametr
     assert response.status_code == 302
     parametrages.refresh_from_db()
     assert str(parametrages.annee_fin) == "2027-09-30"
-
-
-def test_a_document_model_longer_than_four_sms_is_refused(habilitee_client, etablissement, parametrages):
-    url = reverse("parametrages_modeles-de-document_add")
-
-    refused = habilitee_client.post(url, {"nom": "roman", "texte": "Absence de [PRENOM]. " + "x" * 5000})
-    accepted = habilitee_client.post(url, {"nom": "court", "texte": "x" * 600})
-
-    assert refused.status_code == 200
-    assert "SMS par destinataire : 4 SMS au plus. Raccourcissez-le" in refused.content.decode()
-    assert accepted.status_code == 302
-    assert not ModeleDocument.objects.filter(etablissement=etablissement, nom="roman").exists()
-    assert ModeleDocument.objects.filter(etablissement=etablissement, nom="court").exists()
-
-
-def test_the_preview_says_when_a_model_is_too_long(habilitee_client, parametrages):
-    data = habilitee_client.post(reverse("parametrages_modele_preview"), {"texte": "x" * 5000}).json()
-
-    assert data["parts"] == 33
-    assert data["too_long"].startswith("Ce texte ferait 33 SMS par destinataire")
-    assert (
-        habilitee_client.post(reverse("parametrages_modele_preview"), {"texte": "x" * 612}).json()["too_long"]
-        is None
-    )
 
 
 @pytest.mark.parametrize(

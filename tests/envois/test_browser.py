@@ -112,6 +112,42 @@ def test_the_printed_letters_take_one_a4_page_each(page, login, etablissement, v
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 3
 
 
+def test_a_long_letter_flows_onto_a_second_page_and_the_next_letter_starts_on_a_new_one(
+    page, login, etablissement, vie_scolaire_user
+):
+    from envois.services import courriers_edit
+
+    from .conftest import queue_envois
+
+    last_sentence = "Nous vous prions d'agréer nos salutations distinguées, fin de la lettre longue."
+    long_text = "\n".join(
+        f"Paragraphe {n} : votre enfant a manqué les cours ; merci de nous en donner la raison."
+        for n in range(1, 46)
+    )
+    # Printed in the order of the pupils' names: the first one gets the long letter.
+    long, short = sorted(queue_envois(etablissement, count=2), key=lambda e: (e.eleve_label, e.pk))
+    Envoi.objects.filter(pk=long.pk).update(text=f"{long_text}\n{last_sentence}")
+    edition = courriers_edit(etablissement=etablissement, user=vie_scolaire_user, ids=[long.pk, short.pk])
+    login("viescolaire")
+    page.goto(f"{reverse('courriers_impression')}?edition={edition.token}")
+    page.emulate_media(media="print")
+    letters = page.get_by_role("article")
+    expect(letters).to_have_count(2)
+    expect(letters.first).to_contain_text(last_sentence)
+    expect(letters.last).to_contain_text(short.text)
+
+    pdf = page.pdf(prefer_css_page_size=True)
+
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 3
+    # Nothing cut off: the last sentence lies inside its letter, whose address stays in the window.
+    sentence = letters.first.get_by_text(last_sentence).bounding_box()
+    letter = letters.first.bounding_box()
+    assert sentence["y"] + sentence["height"] <= letter["y"] + letter["height"]
+    assert letters.first.locator(".destinataire").bounding_box()["y"] - letter["y"] == pytest.approx(
+        35 * 96 / 25.4, abs=1
+    )
+
+
 def test_supprimer_in_courriers_lists_the_letters_and_waits_for_confirmer(
     page, login, screenshot, etablissement, vie_scolaire_user
 ):

@@ -1,4 +1,8 @@
+import re
+
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from sconet import navigation
@@ -70,3 +74,10 @@ def test_the_envoi_aux_familles_heading_leads_to_sms_a_diffuser_as_the_procedure
     heading = next(e for e in menu if e.slug == "envoi-aux-familles")
 
     assert heading.url == reverse("sms_waiting")
+
+
+def test_the_pages_name_their_icon_so_that_browsers_ask_for_no_missing_favicon(vie_scolaire_client):
+    page = vie_scolaire_client.get(reverse("home")).content.decode()
+
+    href = re.search(r'<link rel="icon" href="([^"]+)"', page)[1]
+    assert finders.find(href.removeprefix(settings.STATIC_URL)) is not None
