@@ -73,3 +73,27 @@ def test_the_vie_scolaire_cannot_change_them(vie_scolaire_client, etablissement)
     assert response.status_code == 403
     etablissement.refresh_from_db()
     assert etablissement.ville == ""
+
+
+def test_an_address_too_long_for_the_letterhead_is_refused_and_kept(habilitee_client, etablissement):
+    """Letterheads overlapped the recipient's address and the letter once the address ran long."""
+    too_many_lines = "12 rue des Écoles\nBP 42\nBâtiment B\nEscalier C\nCS 1234"
+    too_wide = "12 rue des Écoles et de la République Française"
+
+    for adresse, message, kept in (
+        (too_many_lines, "L&#x27;adresse fait 5 lignes : 4 au plus", "Escalier C"),
+        (too_wide, "une ligne de l&#x27;adresse fait 38 caractères au plus", "République Française"),
+    ):
+        page = habilitee_client.post(URL, {**VALID, "adresse": adresse}).content.decode()
+
+        assert message in page
+        assert kept in page  # what was typed is shown again
+    etablissement.refresh_from_db()
+    assert etablissement.adresse == ""
+
+
+def test_blank_lines_and_spaces_of_the_address_are_dropped(habilitee_client, etablissement):
+    habilitee_client.post(URL, {**VALID, "adresse": "  12 rue des Écoles \n\n\n BP 42\n"})
+
+    etablissement.refresh_from_db()
+    assert etablissement.adresse == "12 rue des Écoles\nBP 42"
