@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -65,11 +66,17 @@ def appel_record(
     tz = timezone.get_current_timezone()
     debut, fin = datetime.combine(day, horaire.debut, tz), datetime.combine(day, horaire.fin, tz)
     arrivals = {pk: datetime.combine(day, arrival, tz) for pk, arrival in (arrivals or {}).items()}
+    errors = []  # every wrong arrival of the class at once, not the first one alone
     for eleve in eleves:
         if eleve.pk in arrivals:
-            check_arrival(
-                slot=horaire, debut=debut, fin=arrivals[eleve.pk], who=f"{eleve.nom} {eleve.prenom}"
-            )
+            try:
+                check_arrival(
+                    slot=horaire, debut=debut, fin=arrivals[eleve.pk], who=f"{eleve.nom} {eleve.prenom}"
+                )
+            except ValidationError as error:
+                errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
     if Evenement.objects.filter(etablissement=etablissement, token__startswith=f"{token}:").exists():
         return ActionOutcome(already_done=True)
     outcome = ActionOutcome()

@@ -358,3 +358,29 @@ def test_an_action_retired_since_the_last_appel_is_no_longer_proposed(
     page = vie_scolaire_client.get(reverse("appel"), {"division": division.pk}).content.decode()
 
     assert '<select name="action" id="id_action">\n  <option value="" selected>AUCUNE</option>' in page
+
+
+def test_every_wrong_arrival_of_the_class_is_named_at_once(
+    vie_scolaire_client, etablissement, sms_action, provider
+):
+    """The appel named the first wrong arrival only: the next one came up after correcting it."""
+    division, (early, late) = _class_of(etablissement, "6H", 2)
+    horaire = Horaire.objects.get(etablissement=etablissement, libelle="08:30")
+
+    response = vie_scolaire_client.post(
+        reverse("appel"),
+        {
+            "division": division.pk,
+            "date": today_at(8, 30).date().isoformat(),
+            "horaire": horaire.pk,
+            f"arrivee_{early.pk}": "07:00",
+            f"arrivee_{late.pk}": "12:00",
+            "token": "appel-h",
+        },
+    )
+
+    page = page_text(response)
+    assert response.status_code == 400
+    assert f"{early.nom} {early.prenom} : l'heure d'arrivée doit être après 08:30" in page
+    assert f"{late.nom} {late.prenom} : un retard tient dans son créneau (de 08:30 à 09:25)" in page
+    assert not Evenement.objects.exists()
