@@ -43,6 +43,10 @@ def _libelle_key(text: str) -> str:
     return search_key(text) or text.strip().casefold()
 
 
+# The empty choice of a list, as the saisie says it (« AUCUN » motif, « AUCUNE » action).
+EMPTY_LABELS = {"couleur": "AUCUNE"}
+
+
 class ParametrageForm(forms.ModelForm):
     """Every list item belongs to the current établissement; its choices come from it alone, and its
     libellé is unique in it (checked here, so that a duplicate gets a message, not an error page)."""
@@ -57,6 +61,8 @@ class ParametrageForm(forms.ModelForm):
                     current = getattr(self.instance, f"{name}_id", None)
                     queryset = queryset.filter(actif=True) | queryset.filter(pk=current)
                 form_field.queryset = queryset
+                if form_field.empty_label is not None:  # "---------" is Django's, not a word
+                    form_field.empty_label = EMPTY_LABELS.get(name, "AUCUN")
 
     def clean(self):
         cleaned = super().clean()

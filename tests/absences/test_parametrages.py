@@ -165,6 +165,19 @@ def test_the_action_form_has_the_seed_labels(habilitee_client, parametrages):
     assert 'value="04 72 00 00 00"' in html  # the school's phone is offered as émetteur
 
 
+@pytest.mark.parametrize(
+    ("url", "field", "empty"),
+    [("parametrages_actions_add", "modele", "AUCUN"), ("parametrages_motifs_add", "couleur", "AUCUNE")],
+)
+def test_an_empty_choice_says_aucun_in_french(habilitee_client, parametrages, url, field, empty):
+    """The Modèle de document of an action offered Django's « --------- » for none."""
+    html = habilitee_client.get(reverse(url)).content.decode()
+
+    assert "---------" not in html
+    assert f'<select name="{field}"' in html
+    assert f'<option value="" selected>{empty}</option>' in html
+
+
 def test_a_document_model_with_an_unknown_variable_is_refused(habilitee_client, parametrages):
     response = habilitee_client.post(
         reverse("parametrages_modeles-de-document_add"), {"nom": "retard", "texte": "[PRENOM] [CLASSE]"}
