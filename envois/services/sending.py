@@ -27,7 +27,8 @@ import ssl
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.utils import make_msgid
+from email.headerregistry import Address
+from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -77,12 +78,23 @@ def _claim(etablissement_id: int, now: datetime) -> tuple[str, list[Envoi]]:
     return token, list(rows)
 
 
+def _sender(etablissement) -> str:
+    """DEFAULT_FROM_EMAIL's address under a name that says which school writes: « Vie scolaire –
+    Collège Victor Hugo » (one installation sends for several schools)."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return str(
+        Address(
+            display_name=f"{name} – {etablissement.nom}" if name else etablissement.nom, addr_spec=address
+        )
+    )
+
+
 def _message(envoi: Envoi) -> EmailMessage:
     reply_to = envoi.etablissement.courriel
     return EmailMessage(
         subject=envoi.subject,
         body=envoi.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=_sender(envoi.etablissement),
         to=[envoi.email],
         reply_to=[reply_to] if reply_to else None,
         # The same id on every try: a mail server or a mail client can tell a copy.

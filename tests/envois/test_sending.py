@@ -3,6 +3,7 @@ once: claimed by a conditional UPDATE; retried (bounded, with backoff) only when
 "non confirmé" after an error once DATA began; the sweep takes back a dead worker's claims."""
 
 from datetime import timedelta
+from email import policy
 
 import pytest
 from django.utils import timezone
@@ -29,6 +30,13 @@ def released(etablissement, vie_scolaire_user, settings):
     return _released
 
 
+def _sender(message) -> tuple[str, str]:
+    """The From of a received message, as a mail client reads it: its display name and address."""
+    unfolded = "".join(str(message["From"]).splitlines())
+    (address,) = policy.default.header_factory("From", unfolded).addresses
+    return address.display_name, address.addr_spec
+
+
 def _state(envoi) -> Envoi:
     envoi.refresh_from_db()
     return envoi
@@ -45,7 +53,7 @@ def test_each_released_email_reaches_the_smtp_server_once_with_from_and_reply_to
     assert (outcome.sent, again.sent) == (3, 0)
     assert sorted(r.recipients[0] for r in smtp_server.received) == sorted(e.email for e in rows)
     first = next(r for r in smtp_server.received if r.recipients == [rows[0].email])
-    assert first.message["From"] == "Vie scolaire <ne-pas-repondre@sconet.example>"
+    assert _sender(first.message) == (f"Vie scolaire – {etablissement.nom}", "ne-pas-repondre@sconet.example")
     assert first.message["Reply-To"] == "vie-scolaire@college.example"
     assert first.message["Subject"] == rows[0].subject
     assert first.body.strip() == rows[0].text
@@ -249,3 +257,18 @@ def test_an_email_that_cannot_be_written_fails_alone_and_the_batch_goes_on(
     assert broken.error_message == "Courriel impossible à écrire : objet ou adresse invalide"
     assert _state(fine).state == EnvoiState.DONE
     assert [r.recipients for r in smtp_server.received] == [[fine.email]]
+
+
+def test_the_sender_names_the_school_even_with_a_comma_in_its_name(
+    etablissement, smtp_server, released, settings
+):
+    """Every school's emails came from « Vie scolaire » alone: the families could not tell which."""
+    etablissement.nom = "Lycée Jean Moulin, Lyon"
+    etablissement.save()
+    released(1)
+    settings.DEFAULT_FROM_EMAIL = "ne-pas-repondre@sconet.example"
+
+    courriels_send(etablissement_id=etablissement.pk)
+
+    (received,) = smtp_server.received
+    assert _sender(received.message) == ("Lycée Jean Moulin, Lyon", "ne-pas-repondre@sconet.example")
