@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Count
+from django.utils.formats import date_format
 
 from eleves.models import Division, Eleve
 
@@ -213,6 +214,10 @@ def tables(stats: Statistiques, kind: str) -> list[Table]:
     ]
 
 
+SIGNALEMENTS_TITLE = "Absentéisme à signaler"
+SIGNALEMENTS_HEADERS = ["Nom", "Prénom", "Division", "Mois", "Demi-journées non justifiées"]
+
+
 def csv_filename(stats: Statistiques) -> str:
     return f"statistiques-absences-{stats.du.isoformat()}-au-{stats.au.isoformat()}.csv"
 
@@ -229,6 +234,12 @@ def csv_rows(stats: Statistiques, kind: str, *, division: Division | None) -> It
         yield table.headers
         for row in (*table.rows, table.total):
             yield [_csv_cell(cell) for cell in row]
+    if kind != EventKind.RETARDS:  # as the page: the pupils to report, every one, not a page of them
+        yield []
+        yield [SIGNALEMENTS_TITLE]
+        yield SIGNALEMENTS_HEADERS
+        for s in stats.signalements:
+            yield [s.nom, s.prenom, s.division, date_format(s.month, "F Y"), s.demi_journees]
 
 
 def _csv_cell(value):

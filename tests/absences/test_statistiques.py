@@ -362,7 +362,28 @@ def test_the_csv_export_has_both_tables_for_a_french_spreadsheet(vie_scolaire_cl
         "Maladie;1;2;0",
         "Sans motif (non saisi);0;0;1",
         "Total;2;3;1",
+        "",
+        "Absentéisme à signaler",
+        "Nom;Prénom;Division;Mois;Demi-journées non justifiées",
     ]
+
+
+def test_the_csv_export_lists_every_pupil_to_report(vie_scolaire_client, etablissement, school):
+    """The export left out the « Absentéisme à signaler » the page shows, the list sent to the DASEN."""
+    for n in range(55):
+        eleve = factories.EleveFactory(
+            etablissement=etablissement, division=school["5B"], nom=f"ABSENT{n:02d}"
+        )
+        absence(eleve, MONDAY, "08:30", "18:00", until=MONDAY + timedelta(1))
+
+    lines = vie_scolaire_client.get(URL, {**MARCH, "format": "csv"}).content.decode("utf-8-sig").splitlines()
+    retards = vie_scolaire_client.get(URL, {**MARCH, "type": "retards", "format": "csv"}).content.decode()
+
+    reported = lines[lines.index("Nom;Prénom;Division;Mois;Demi-journées non justifiées") + 1 :]
+    assert len(reported) == 55
+    assert reported[0].startswith("ABSENT00;")
+    assert reported[0].endswith(";5B;mars 2025;4")
+    assert "Absentéisme à signaler" not in retards
 
 
 def test_a_wrong_filter_exports_nothing_but_says_why(vie_scolaire_client, parametrages):
