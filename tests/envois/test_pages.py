@@ -161,6 +161,25 @@ def test_editer_marks_the_ticked_letters_edited_once_and_opens_the_printable_pag
     assert "Courriers édités" in page_text(vie_scolaire_client.get(reverse("courriers_edites")))
 
 
+def test_what_editer_did_is_said_on_the_printable_page_not_later_on_another(
+    vie_scolaire_client, etablissement
+):
+    """The printable page left « imprimez-les » unsaid: it came up later on the next list shown, in
+    another tab too."""
+    edited, waiting = queue_envois(etablissement, EnvoiKind.COURRIER, 2)
+
+    printable = page_text(
+        vie_scolaire_client.post(
+            reverse("courriers"), {"envoi": [edited.pk], "action": "editer"}, follow=True
+        )
+    )
+    listed = page_text(vie_scolaire_client.get(reverse("courriers")))
+
+    assert "1 courrier(s) édité(s) : imprimez-les" in printable
+    assert "imprimez-les" not in listed
+    assert waiting.recipient_name in listed
+
+
 def open_css() -> str:
     from django.contrib.staticfiles import finders
 
