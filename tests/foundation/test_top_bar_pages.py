@@ -7,10 +7,11 @@ import pytest
 from django.test import Client
 from django.urls import resolve, reverse
 
+from absences.forms.saisie import AppelForm, EvenementForm
 from absences.rendering import VARIABLES
 from absences.services import parametrages_ensure
 from etablissements.middleware import SESSION_KEY
-from sms.models import ProviderSettings
+from sms.models import ProviderSettings, SmsState
 from tests import factories
 
 TITLES = {"aide": "Aide", "quoi_de_neuf": "Quoi de neuf", "informations_pratiques": "Informations pratiques"}
@@ -57,6 +58,7 @@ def test_each_page_opens_for_each_role_in_the_shell(request, name, role):
     assert 'aria-label="Menu principal"' in html
     assert f'<li class="breadcrumb-item active" aria-current="page">{TITLES[name]}</li>' in html
     assert f"<title>{TITLES[name]} – SCONET Absences</title>" in html
+    assert f'href="{reverse(name)}" aria-current="page">{TITLES[name]}</a>' in html
 
 
 def test_the_aide_of_the_vie_scolaire_leaves_out_the_personne_habilitee_part(vie_scolaire_client):
@@ -70,6 +72,38 @@ def test_the_aide_of_the_vie_scolaire_leaves_out_the_personne_habilitee_part(vie
     assert 'id="personne-habilitee"' not in html
     assert f'href="{reverse("sms_provider")}"' not in html
     assert "[NOM]" not in html
+
+
+# Buttons and headings that an empty page shows already: the Aide quotes them as the page says them.
+WORDS_OF_PAGES = {
+    "sms_waiting": ("tout sélectionner", "Diffuser les SMS sélectionnés"),
+    "courriers": ("Editer les courriers sélectionnés",),
+    "courriels": ("Envoyer les courriels sélectionnés",),
+    "statistiques": ("Absentéisme à signaler",),
+    "documents": ("Liste des absents du jour", "Bilan des absences"),
+}
+
+
+def test_the_aide_quotes_the_words_the_screens_really_use(vie_scolaire_client):
+    aide = vie_scolaire_client.get(reverse("aide")).content.decode()
+    labels = (
+        EvenementForm.base_fields["destinataires"].label,
+        EvenementForm.base_fields["arrivee"].label,
+        AppelForm.base_fields["action"].label,
+        AppelForm.base_fields["retard_action"].label,
+        SmsState.SUBMITTED.label,
+        SmsState.DELIVERED.label,
+        SmsState.INVALID.label,
+        SmsState.UNDELIVERED.label,
+    )
+
+    for label in labels:
+        assert label in aide, label
+    for url_name, words in WORDS_OF_PAGES.items():
+        page = vie_scolaire_client.get(reverse(url_name)).content.decode()
+        for word in words:
+            assert word in page, (url_name, word)
+            assert word in aide, (url_name, word)
 
 
 def test_the_aide_of_the_personne_habilitee_has_the_parametrages_and_every_variable(habilitee_client):
