@@ -1,9 +1,11 @@
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import AuditEntry, Etablissement
+from .roles import PERSONNE_HABILITEE
 
 
 def etablissements_for_user(*, user) -> QuerySet[Etablissement]:
@@ -11,6 +13,19 @@ def etablissements_for_user(*, user) -> QuerySet[Etablissement]:
     if user.is_superuser:
         return Etablissement.objects.all()
     return Etablissement.objects.filter(memberships__user=user)
+
+
+def personnes_habilitees(*, etablissement: Etablissement) -> QuerySet:
+    """Whom the staff ask about the module: the active accounts in the habilitée role attached to this
+    établissement (a superuser of the académie is not one of them), by name."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, groups__name=PERSONNE_HABILITEE, memberships__etablissement=etablissement
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def _day_start(day: date) -> datetime:

@@ -1,8 +1,7 @@
 """The SCONET left menu, in SCONET's words.
 
-An entry names the URL of its page; an entry whose page is not built yet has ``url_name=None`` and
-leads to the "pas encore disponible" page. A heading leads to its ``landing`` child, or else to its
-first child whose page is built.
+An entry names the URL of its page, or is a heading over children: a heading leads to its ``landing``
+child, or else to its first child. An entry with neither a page nor children cannot be made.
 Entries for the personne habilitée only are hidden from the others. The breadcrumb is derived from
 the entry of the current URL.
 """
@@ -24,16 +23,16 @@ class MenuEntry:
     # A heading: the slug of the child it leads to.
     landing: str = ""
 
+    def __post_init__(self):
+        if not self.url_name and not self.children:
+            raise ValueError(f"The menu entry « {self.label} » leads nowhere: give it a url_name or children")
+
     @property
     def url(self) -> str:
         if self.url_name:
             return reverse(self.url_name)
-        if self.children:
-            built = [child for child in self.children if child.slug == self.landing] or [
-                child for child in self.children if child.url_name
-            ]
-            return (built or self.children)[0].url
-        return reverse("coming_soon", args=[self.slug])
+        landing = [child for child in self.children if child.slug == self.landing]
+        return (landing or self.children)[0].url
 
     def matches(self, url_name: str) -> bool:
         return url_name == self.url_name or url_name in self.also_matches
@@ -169,9 +168,9 @@ MENU: tuple[MenuEntry, ...] = (
 # The top bar, beside "Quitter".
 TOP_BAR: tuple[MenuEntry, ...] = (
     MenuEntry("accueil", "Accueil", url_name="home"),
-    MenuEntry("aide", "Aide"),
-    MenuEntry("quoi-de-neuf", "Quoi de neuf"),
-    MenuEntry("informations-pratiques", "Informations pratiques"),
+    MenuEntry("aide", "Aide", url_name="aide"),
+    MenuEntry("quoi-de-neuf", "Quoi de neuf", url_name="quoi_de_neuf"),
+    MenuEntry("informations-pratiques", "Informations pratiques", url_name="informations_pratiques"),
 )
 
 
@@ -179,13 +178,6 @@ def _walk(entries, parents=()):
     for entry in entries:
         yield entry, parents
         yield from _walk(entry.children, (*parents, entry))
-
-
-def find_by_slug(slug: str) -> tuple[MenuEntry, tuple[MenuEntry, ...]] | None:
-    for entry, parents in _walk((*MENU, *TOP_BAR)):
-        if entry.slug == slug:
-            return entry, parents
-    return None
 
 
 def find_by_url_name(url_name: str) -> tuple[MenuEntry, tuple[MenuEntry, ...]] | None:

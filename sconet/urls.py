@@ -10,7 +10,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path("a-venir/<slug:slug>/", views.coming_soon, name="coming_soon"),
+    path("aide/", views.AideView.as_view(), name="aide"),
+    path("quoi-de-neuf/", views.QuoiDeNeufView.as_view(), name="quoi_de_neuf"),
+    path("informations-pratiques/", views.InformationsPratiquesView.as_view(), name="informations_pratiques"),
     path("healthz", views.healthz, name="healthz"),
     path("etablissement/", include("etablissements.urls")),
     # Not under etablissement/, whose pages work before a school is picked: this one needs it.

@@ -1,14 +1,18 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
 
-from etablissements.roles import is_habilitee, is_vie_scolaire
+from absences import rendering
+from absences import selectors as absences_selectors
+from etablissements.roles import VieScolaireRequiredMixin
+from etablissements.selectors import personnes_habilitees
+from sms import selectors as sms_selectors
+from sms.services.provider_settings import provider_label
 
-from . import navigation
 from .celery import app as celery_app
 
 
@@ -21,20 +25,37 @@ def csrf_failure(request, reason=""):
     return render(request, "sconet/csrf_failure.html", status=403)
 
 
-def coming_soon(request, slug):
-    """A menu entry whose page is not built yet: said plainly, never a 404 nor a fake screen."""
-    found = navigation.find_by_slug(slug)
-    if found is None:
-        raise Http404
-    entry, parents = found
-    habilitee_only = any(e.habilitee_only for e in (*parents, entry))
-    if not (is_habilitee(request.user) if habilitee_only else is_vie_scolaire(request.user)):
-        raise PermissionDenied
-    return render(
-        request,
-        "sconet/coming_soon.html",
-        {"entry": entry, "current_entry": entry, "breadcrumb": [*parents, entry]},
-    )
+class AideView(VieScolaireRequiredMixin, TemplateView):
+    """Aide: the procedures in the words of the screens; the Paramétrages part for the habilitée only."""
+
+    template_name = "sconet/aide.html"
+    extra_context = {"variables": rendering.VARIABLES}
+
+
+class QuoiDeNeufView(VieScolaireRequiredMixin, TemplateView):
+    """Quoi de neuf: what the application offers beyond the old SCONET."""
+
+    template_name = "sconet/quoi_de_neuf.html"
+
+
+class InformationsPratiquesView(VieScolaireRequiredMixin, TemplateView):
+    """Informations pratiques: the school's own coordonnées, provider, sending hours, year and contacts."""
+
+    template_name = "sconet/informations_pratiques.html"
+
+    def get_context_data(self, **kwargs):
+        etablissement = self.request.etablissement
+        provider_settings = sms_selectors.provider_settings_for(etablissement=etablissement)
+        code = provider_settings.provider_code
+        return super().get_context_data(
+            etablissement=etablissement,
+            provider_settings=provider_settings,
+            provider_label=provider_label(code),
+            infos=[info for info in sms_selectors.provider_infos() if code and info.code == code],
+            school_year=absences_selectors.school_year_for(etablissement=etablissement),
+            habilitees=personnes_habilitees(etablissement=etablissement),
+            **kwargs,
+        )
 
 
 def _database_ok() -> bool:

@@ -1,7 +1,5 @@
 import pytest
 
-from tests.foundation.test_navigation import unbuilt_entries
-
 pytestmark = pytest.mark.browser
 
 
@@ -14,10 +12,16 @@ def test_a_vie_scolaire_user_logs_in_and_finds_the_sconet_menu(page, login, vie_
     assert page.get_by_text("Collège Victor Hugo").first.is_visible()
     screenshot("accueil")
 
-    page.get_by_role("navigation", name="Barre du haut").get_by_role(
-        "link", name=unbuilt_entries(habilitee=False)[0].label, exact=True
-    ).click()
-    assert page.get_by_text("Cette fonctionnalité n'est pas encore disponible.").is_visible()
+    page.get_by_role("navigation", name="Barre du haut").get_by_role("link", name="Aide", exact=True).click()
+    page.wait_for_url("**/aide/")
+    assert page.get_by_role("heading", name="Aide", exact=True).is_visible()
+    assert page.get_by_role("heading", name="8. Pour la personne habilitée").count() == 0
+    page.get_by_role("navigation", name="Sommaire de l'aide").get_by_role("link", name="L'Appel").click()
+    page.wait_for_url("**/aide/#appel")
+    section = page.get_by_role("region", name="2. L'Appel")
+    section.get_by_role("link", name="Saisie et Modification > Appel").click()
+    page.wait_for_url("**/absences/appel/")
+    assert page.get_by_role("heading", name="Appel", exact=True).is_visible()
 
     page.get_by_role("button", name="Quitter").click()
     page.wait_for_url("**/connexion/")

@@ -20,7 +20,6 @@ MISSING_ID = "999999"
 # route: (method, expected status for anonyme, vie_scolaire, habilitee, superuser)
 MATRIX = {
     "": ("GET", (302, 200, 200, 200)),
-    "a-venir/<slug:slug>/": ("GET", (302, 403, 200, 200)),
     "absences/appel/": ("GET", (302, 200, 200, 200)),
     "absences/documents/": ("GET", (302, 200, 200, 200)),
     "absences/documents/absents/": ("GET", (302, 200, 200, 200)),
@@ -74,6 +73,7 @@ MATRIX = {
     "absences/saisie/evenement/<int:pk>/supprimer/": ("POST", (302, 404, 404, 404)),
     "absences/statistiques/": ("GET", (302, 200, 200, 200)),
     "absences/suivi/alertes/": ("GET", (302, 200, 200, 200)),
+    "aide/": ("GET", (302, 200, 200, 200)),
     "connexion/": ("GET", (200, 302, 302, 302)),
     "deconnexion/": ("POST", (302, 302, 302, 302)),
     "envois/courriels/": ("GET", (302, 200, 200, 200)),
@@ -95,7 +95,9 @@ MATRIX = {
     "eleves/responsables-sans-sms/": ("GET", (302, 200, 200, 200)),
     "etablissement/choisir/": ("GET", (302, 200, 200, 200)),
     "healthz": ("GET", (200, 200, 200, 200)),
+    "informations-pratiques/": ("GET", (302, 200, 200, 200)),
     "journal/": ("GET", (302, 403, 200, 200)),
+    "quoi-de-neuf/": ("GET", (302, 200, 200, 200)),
     "sms/<int:pk>/": ("GET", (302, 404, 404, 404)),
     "sms/<int:pk>/renvoyer/": ("GET", (302, 404, 404, 404)),
     "sms/a-diffuser/": ("GET", (302, 200, 200, 200)),
