@@ -178,11 +178,24 @@ class ModeleDocumentForm(ParametrageForm):
         return sms_actions_of(self.instance)
 
 
+# A few lines under the figures: each pupil's bilan is one A4 page.
+TEXTE_BAS_MAX_CHARS = 500
+
+
 class ModeleBilanForm(ParametrageForm):
     class Meta:
         model = ModeleBilan
         fields = ["nom", "titre", *ModeleBilan.FIGURES, "avec_detail", "texte_bas"]
         widgets = {"texte_bas": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_texte_bas(self):
+        texte = self.cleaned_data["texte_bas"]
+        if len(texte) > TEXTE_BAS_MAX_CHARS:
+            raise ValidationError(
+                f"Ce texte fait {len(texte)} caractères : {TEXTE_BAS_MAX_CHARS} au plus, pour que le bilan "
+                "de chaque élève tienne sur sa page A4. Raccourcissez-le."
+            )
+        return texte
 
     def clean(self):
         cleaned = super().clean()

@@ -187,6 +187,20 @@ def test_a_pupil_with_an_arrival_time_is_recorded_as_a_retard_with_the_sms_of_th
     assert "déjà enregistré : Retard du" in page_text(shown)
 
 
+def _post_at_0830(client, division, **fields):
+    """Posts the appel of ``division`` today at 08:30 with the form's ``fields``."""
+    horaire = Horaire.objects.get(etablissement=division.etablissement, libelle="08:30")
+    return client.post(
+        reverse("appel"),
+        {
+            "division": division.pk,
+            "date": today_at(8, 30).date().isoformat(),
+            "horaire": horaire.pk,
+            **fields,
+        },
+    )
+
+
 @pytest.mark.parametrize(
     ("ticked", "arrivee", "message"),
     [
@@ -204,19 +218,14 @@ def test_a_wrong_arrival_is_refused_in_french_and_the_appel_comes_back_as_entere
     vie_scolaire_client, etablissement, sms_action, provider, ticked, arrivee, message
 ):
     division, (absent, late) = _class_of(etablissement, "6G", 2)
-    horaire = Horaire.objects.get(etablissement=etablissement, libelle="08:30")
 
-    response = vie_scolaire_client.post(
-        reverse("appel"),
-        {
-            "division": division.pk,
-            "date": today_at(8, 30).date().isoformat(),
-            "horaire": horaire.pk,
-            "absents": [absent.pk, late.pk] if ticked else [absent.pk],
-            f"arrivee_{late.pk}": arrivee,
-            "action": sms_action.pk,
-            "token": "appel-g",
-        },
+    response = _post_at_0830(
+        vie_scolaire_client,
+        division,
+        absents=[absent.pk, late.pk] if ticked else [absent.pk],
+        **{f"arrivee_{late.pk}": arrivee},
+        action=sms_action.pk,
+        token="appel-g",
     )
 
     page = page_text(response)
@@ -365,18 +374,12 @@ def test_every_wrong_arrival_of_the_class_is_named_at_once(
 ):
     """The appel named the first wrong arrival only: the next one came up after correcting it."""
     division, (early, late) = _class_of(etablissement, "6H", 2)
-    horaire = Horaire.objects.get(etablissement=etablissement, libelle="08:30")
 
-    response = vie_scolaire_client.post(
-        reverse("appel"),
-        {
-            "division": division.pk,
-            "date": today_at(8, 30).date().isoformat(),
-            "horaire": horaire.pk,
-            f"arrivee_{early.pk}": "07:00",
-            f"arrivee_{late.pk}": "12:00",
-            "token": "appel-h",
-        },
+    response = _post_at_0830(
+        vie_scolaire_client,
+        division,
+        **{f"arrivee_{early.pk}": "07:00", f"arrivee_{late.pk}": "12:00"},
+        token="appel-h",
     )
 
     page = page_text(response)

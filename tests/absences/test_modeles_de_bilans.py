@@ -115,6 +115,18 @@ def test_a_model_showing_nothing_is_refused_and_keeps_what_was_typed(habilitee_c
     assert not ModeleBilan.objects.filter(nom="Bilan court").exists()
 
 
+def test_a_texte_en_bas_too_long_for_the_page_is_refused_and_kept(habilitee_client, parametrages):
+    """A texte en bas of any length was taken: each pupil's « one A4 page » ran on for pages."""
+    texte = "Signé : la CPE." * 40
+
+    html = habilitee_client.post(ADD, form_values(texte_bas=texte)).content.decode()
+    habilitee_client.post(ADD, form_values(texte_bas="x" * 500))
+
+    assert "Ce texte fait 600 caractères : 500 au plus, pour que le bilan de chaque élève tienne" in html
+    assert "Signé : la CPE." in html
+    assert ModeleBilan.objects.get(nom="Bilan court").texte_bas == "x" * 500
+
+
 def test_the_list_shows_only_this_schools_models(habilitee_client, other_etablissement, parametrages):
     ModeleBilan.objects.create(etablissement=other_etablissement, nom="Bilan du lycée", titre="X")
 
