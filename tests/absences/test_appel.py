@@ -134,6 +134,19 @@ def test_a_malformed_slot_in_the_address_shows_the_page(vie_scolaire_client, eta
         assert vie_scolaire_client.get(reverse("appel"), query).status_code == 200
 
 
+def test_the_page_says_whom_a_courrier_or_a_courriel_goes_to_as_well_as_an_sms(
+    vie_scolaire_client, etablissement, courrier_action
+):
+    """It said « Un SMS va aux responsables légaux… » while a Courrier or a Courriel was offered."""
+    division, _ = _class_of(etablissement, "6I", 1)
+
+    page = page_text(vie_scolaire_client.get(reverse("appel"), {"division": division.pk}))
+
+    assert f">{courrier_action.libelle_court}</option>" in page
+    assert "un courrier à ceux qui ont une adresse, un courriel à ceux qui en ont un" in page
+    assert "Un SMS va aux responsables légaux" not in page
+
+
 def test_an_appel_whose_pupils_are_all_recorded_already_records_nothing(
     vie_scolaire_client, etablissement, courrier_action
 ):
