@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from etablissements.roles import VieScolaireRequiredMixin
+from sconet.ids import ids_of
 from sconet.lists import SortedListMixin
 from sconet.selection import CONFIRM, DeletionWords, SelectionMixin
 
@@ -142,7 +143,7 @@ class EnvoiListView(VieScolaireRequiredMixin, SortedListMixin, SelectionMixin, L
 
     def reprint(self, request):
         """ "Imprimer à nouveau" the ticked letters of Courriers édités."""
-        ids = [value for value in request.POST.getlist("envoi") if value.isdigit()]
+        ids = ids_of(request.POST.getlist("envoi"))
         if not ids:
             messages.error(request, "Cochez au moins un courrier.")
             return redirect(request.get_full_path())
@@ -154,7 +155,7 @@ class CourriersPrintView(VieScolaireRequiredMixin, View):
     prints them. ``?edition=`` a click on "Editer", or ``?courrier=`` letters édités, printed again."""
 
     def get(self, request):
-        ids = [value for value in request.GET.getlist("courrier") if value.isdigit()]
+        ids = ids_of(request.GET.getlist("courrier"))
         edition = request.GET.get("edition", "")
         if not (ids or edition):
             return redirect("courriers_edites")

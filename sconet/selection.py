@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.shortcuts import redirect, render
 
+from sconet.ids import ids_of
+
 # The button of the confirmation page; "supprimer" is the list's button, that only asks.
 CONFIRM = "confirmer-suppression"
 
@@ -31,7 +33,7 @@ class SelectionMixin:
     deletion_words: DeletionWords
 
     def selected(self) -> set[int]:
-        return {int(value) for value in self.request.GET.getlist(self.selection_name) if value.isdigit()}
+        return set(ids_of(self.request.GET.getlist(self.selection_name)))
 
     def list_url(self, *, selected: list[int] = ()) -> str:
         """This page of the list, in its sort, with ``selected`` ticked (none by default)."""

@@ -23,6 +23,7 @@ from etablissements.roles import (
     is_habilitee,
     is_vie_scolaire,
 )
+from sconet.ids import ids_of
 from sconet.lists import SortedListMixin
 from sconet.selection import CONFIRM, DeletionWords, SelectionMixin
 from sms import selectors, services
@@ -175,7 +176,7 @@ class SmsSyntheseView(VieScolaireRequiredMixin, TemplateView):
 def sms_refresh(request):
     """ "Mettre à jour": asks the provider at once about the SMS en transit shown on the page."""
     _require(is_vie_scolaire, request)
-    ids = [int(value) for value in request.POST.getlist("sms") if value.isdigit()]
+    ids = ids_of(request.POST.getlist("sms"))
     changed = services.sms_poll_statuses(etablissement_id=request.etablissement.pk, sms_ids=ids)
     messages.success(request, f"État de diffusion mis à jour : {changed} SMS ont changé d'état.")
     next_url = request.POST.get("next", "")

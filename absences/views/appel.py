@@ -14,6 +14,7 @@ from django.views import View
 
 from eleves.models import Division, Eleve
 from etablissements.roles import VieScolaireRequiredMixin
+from sconet.ids import id_or_none
 from sms.selectors import provider_is_configured
 
 from .. import rendering, selectors, services
@@ -58,11 +59,8 @@ class AppelView(VieScolaireRequiredMixin, View):
         etablissement = self.request.etablissement
         services.parametrages_ensure(etablissement=etablissement)
         divisions = Division.objects.filter(etablissement=etablissement)
-        division = (
-            divisions.filter(pk=data.get("division")).first()
-            if str(data.get("division", "")).isdigit()
-            else None
-        )
+        division_id = id_or_none(data.get("division"))
+        division = divisions.filter(pk=division_id).first() if division_id else None
         self.eleves = (
             list(selectors.eleves_search(etablissement=etablissement, division=division)) if division else []
         )
@@ -96,10 +94,8 @@ class AppelView(VieScolaireRequiredMixin, View):
         """The pupils of the class already recorded on the chosen slot, shown so and not ticked again
         (the slot as the form reads it; nothing while it cannot)."""
         data = form.data or form.initial
-        horaire_pk, day = str(data.get("horaire") or ""), data.get("date") or timezone.localdate()
-        horaire = (
-            form.fields["horaire"].queryset.filter(pk=horaire_pk).first() if horaire_pk.isdigit() else None
-        )
+        horaire_pk, day = id_or_none(data.get("horaire")), data.get("date") or timezone.localdate()
+        horaire = form.fields["horaire"].queryset.filter(pk=horaire_pk).first() if horaire_pk else None
         try:
             day = day if isinstance(day, date) else date.fromisoformat(day)
         except ValueError:

@@ -12,6 +12,7 @@ from django.views.generic import ListView
 from eleves.models import Division, Eleve
 from envois.selectors import envois_for_event, envois_waiting_count_for_event
 from etablissements.roles import VieScolaireRequiredMixin
+from sconet.ids import id_or_none
 from sms.selectors import provider_is_configured, sms_for_event, sms_waiting_count_for_event
 
 from .. import rendering, selectors, services
@@ -29,8 +30,8 @@ class EleveChoiceView(VieScolaireRequiredMixin, ListView):
     def get_queryset(self):
         etablissement = self.request.etablissement
         self.divisions = Division.objects.filter(etablissement=etablissement)
-        division_id = self.request.GET.get("division") or ""
-        self.division = self.divisions.filter(pk=division_id).first() if division_id.isdigit() else None
+        division_id = id_or_none(self.request.GET.get("division"))
+        self.division = self.divisions.filter(pk=division_id).first() if division_id else None
         self.query = self.request.GET.get("q", "").strip()
         if not self.query and self.division is None:
             return Eleve.objects.none()
