@@ -310,3 +310,22 @@ class EvenementAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} le {self.created_at:%d/%m/%Y}"
+
+
+class AppelActions(models.Model):
+    """The actions a user chose at their last appel in an établissement (none: AUCUNE): their next
+    appel starts with them, the next day too (a session ends after two idle hours)."""
+
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    action = models.ForeignKey(Action, on_delete=models.SET_NULL, null=True, related_name="+")
+    retard_action = models.ForeignKey(Action, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["etablissement", "user"], name="appel_actions_one_per_user")
+        ]
+        verbose_name = "actions de l'appel retenues"
+
+    def __str__(self) -> str:
+        return f"Appel de {self.user} : {self.action or 'AUCUNE'} / {self.retard_action or 'AUCUNE'}"

@@ -18,6 +18,7 @@ from .models import (
     DELAI_ALERTE_MAX_JOURS,
     EVENT_KEY_PREFIX,
     Action,
+    AppelActions,
     Evenement,
     EvenementAction,
     Horaire,
@@ -83,6 +84,15 @@ def action_for_retards(*, actions) -> Action | None:
     """The action the Appel proposes for its retards: the first of those offered whose modèle says when
     the pupil arrived ([HEURE ARRIVEE]), as the default « SMS retard » does."""
     return actions.filter(modele__texte__contains=ARRIVAL.placeholder).first()
+
+
+def appel_actions_remembered(*, etablissement, user) -> dict | None:
+    """The actions (``action``, ``retard_action``; None for AUCUNE) the user chose at their last
+    appel in the établissement, or None if they never made one."""
+    remembered = AppelActions.objects.filter(etablissement=etablissement, user=user).first()
+    if remembered is None:
+        return None
+    return {"action": remembered.action_id, "retard_action": remembered.retard_action_id}
 
 
 def school_year_for(*, etablissement) -> tuple[date, date]:

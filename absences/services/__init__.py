@@ -9,7 +9,7 @@ evenement_record``).
 """
 
 from .actions import ActionApplied, ActionOutcome
-from .appel import appel_record
+from .appel import appel_actions_remember, appel_record
 from .evenements import EvenementData, evenement_delete, evenement_record, evenement_update
 from .parametrages import action_create, modele_create, parametrages_ensure, valeurs_par_defaut_update
 
@@ -18,6 +18,7 @@ __all__ = [
     "ActionOutcome",
     "EvenementData",
     "action_create",
+    "appel_actions_remember",
     "appel_record",
     "evenement_delete",
     "evenement_record",

@@ -11,7 +11,7 @@ from eleves.models import Eleve
 from etablissements.services import audit_record
 
 from .. import rendering
-from ..models import Action, Evenement, EvenementType, Horaire
+from ..models import Action, AppelActions, Evenement, EvenementType, Horaire
 from ..selectors import appel_already_recorded, destinataires_for_eleves
 from .actions import ActionOutcome, actions_apply
 from .evenements import check_arrival, check_school_year, lock_eleves
@@ -130,3 +130,16 @@ def appel_record(
             },
         )
     return outcome
+
+
+def appel_actions_remember(
+    *, etablissement, user, action: Action | None, retard_action: Action | None
+) -> None:
+    """The actions of the user's last appel, for their next one (kept in the database: a session
+    ends after two idle hours, and the next morning's appel would start again from AUCUNE)."""
+    AppelActions.objects.bulk_create(  # one upsert: the appel's queries stay the same, first time or not
+        [AppelActions(etablissement=etablissement, user=user, action=action, retard_action=retard_action)],
+        update_conflicts=True,
+        unique_fields=["etablissement", "user"],
+        update_fields=["action", "retard_action"],
+    )

@@ -48,10 +48,6 @@ class AppelRow:
         )
 
 
-# The actions a user chose at their last appel: the next class's appel starts with them.
-ACTIONS_SESSION_KEY = "appel_actions"
-
-
 class AppelView(VieScolaireRequiredMixin, View):
     template_name = "absences/appel.html"
 
@@ -79,16 +75,13 @@ class AppelView(VieScolaireRequiredMixin, View):
     def _actions_initial(self, actions) -> dict:
         """The actions this user chose at their last appel (AUCUNE included) while still offered; the
         first time, AUCUNE for the absences and, for the retards, the action that says when they arrived."""
-        remembered = self.request.session.get(ACTIONS_SESSION_KEY)
+        remembered = selectors.appel_actions_remembered(
+            etablissement=self.request.etablissement, user=self.request.user
+        )
         if remembered is None:
             return {"action": None, "retard_action": selectors.action_for_retards(actions=actions)}
         offered = set(actions.filter(pk__in=remembered.values()).values_list("pk", flat=True))
         return {field: pk if pk in offered else None for field, pk in remembered.items()}
-
-    def _remember_actions(self, form) -> None:
-        self.request.session[ACTIONS_SESSION_KEY] = {
-            field: getattr(form.cleaned_data[field], "pk", None) for field in AppelForm.action_fields
-        }
 
     def _already_recorded(self, form) -> dict:
         """The pupils of the class already recorded on the chosen slot, shown so and not ticked again
@@ -143,7 +136,12 @@ class AppelView(VieScolaireRequiredMixin, View):
                     form.add_error(None, error)
                 else:
                     outcome_report(request, outcome)
-                    self._remember_actions(form)
+                    services.appel_actions_remember(
+                        etablissement=request.etablissement,
+                        user=request.user,
+                        action=form.cleaned_data["action"],
+                        retard_action=form.cleaned_data["retard_action"],
+                    )
                     # Back to the same class and slot: it shows who is now recorded.
                     slot = {
                         "division": form.cleaned_data["division"].pk,

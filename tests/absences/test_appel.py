@@ -369,6 +369,38 @@ def test_the_next_appel_starts_with_the_actions_chosen_at_the_last_one(
     )
 
 
+def test_the_actions_of_the_last_appel_outlive_the_session(
+    client, vie_scolaire_user, etablissement, sms_action, provider
+):
+    """They were kept in the session: gone at the next login, after two idle hours or the browser
+    closed, so the next morning's appel started again from AUCUNE."""
+    division, (absent,) = _class_of(etablissement, "6R", 1)
+    client.force_login(vie_scolaire_user)
+    _appel(client, division, [absent], sms_action, "appel-r", retard_action=None)
+    client.logout()
+
+    client.force_login(vie_scolaire_user)
+    page = client.get(reverse("appel"), {"division": division.pk}).content.decode()
+
+    assert f'<option value="{sms_action.pk}" selected>' in page
+    assert (
+        '<select name="retard_action" id="id_retard_action">\n  <option value="" selected>AUCUNE</option>'
+        in page
+    )
+
+
+def test_each_user_starts_with_the_actions_of_their_own_last_appel(
+    client, vie_scolaire_client, etablissement, sms_action, provider
+):
+    division, (absent,) = _class_of(etablissement, "6S", 1)
+    _appel(vie_scolaire_client, division, [absent], sms_action, "appel-s")
+
+    client.force_login(factories.vie_scolaire(etablissement, username="collegue"))
+    page = client.get(reverse("appel"), {"division": division.pk}).content.decode()
+
+    assert '<select name="action" id="id_action">\n  <option value="" selected>AUCUNE</option>' in page
+
+
 def test_an_action_retired_since_the_last_appel_is_no_longer_proposed(
     vie_scolaire_client, etablissement, sms_action, provider
 ):
