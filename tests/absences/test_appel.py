@@ -353,35 +353,21 @@ def test_without_a_provider_the_retards_are_proposed_no_sms_action(
     )
 
 
+@pytest.mark.parametrize("logged_in_again", [False, True])
 def test_the_next_appel_starts_with_the_actions_chosen_at_the_last_one(
-    vie_scolaire_client, etablissement, sms_action, provider
+    vie_scolaire_client, vie_scolaire_user, etablissement, sms_action, provider, logged_in_again
 ):
+    """Logged in again too: the actions were kept in the session, gone after two idle hours or the
+    browser closed, so the next morning's appel started again from AUCUNE."""
     division, (absent,) = _class_of(etablissement, "6N", 1)
     other, _ = _class_of(etablissement, "6P", 1)
 
     _appel(vie_scolaire_client, division, [absent], sms_action, "appel-n", retard_action=None)
+    if logged_in_again:
+        vie_scolaire_client.logout()
+        vie_scolaire_client.force_login(vie_scolaire_user)
 
     page = vie_scolaire_client.get(reverse("appel"), {"division": other.pk}).content.decode()
-    assert f'<option value="{sms_action.pk}" selected>' in page
-    assert (
-        '<select name="retard_action" id="id_retard_action">\n  <option value="" selected>AUCUNE</option>'
-        in page
-    )
-
-
-def test_the_actions_of_the_last_appel_outlive_the_session(
-    client, vie_scolaire_user, etablissement, sms_action, provider
-):
-    """They were kept in the session: gone at the next login, after two idle hours or the browser
-    closed, so the next morning's appel started again from AUCUNE."""
-    division, (absent,) = _class_of(etablissement, "6R", 1)
-    client.force_login(vie_scolaire_user)
-    _appel(client, division, [absent], sms_action, "appel-r", retard_action=None)
-    client.logout()
-
-    client.force_login(vie_scolaire_user)
-    page = client.get(reverse("appel"), {"division": division.pk}).content.decode()
-
     assert f'<option value="{sms_action.pk}" selected>' in page
     assert (
         '<select name="retard_action" id="id_retard_action">\n  <option value="" selected>AUCUNE</option>'
