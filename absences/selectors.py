@@ -12,7 +12,7 @@ from eleves.models import Eleve, Lien
 from eleves.sms_reach import SmsReach, sms_reach
 from envois.models import EnvoiKind
 from envois.reach import EnvoiReach, envoi_reach
-from sms.selectors import school_year_of, sms_first_delivered_subquery
+from sms.selectors import sms_first_delivered_subquery
 
 from .models import (
     DELAI_ALERTE_MAX_JOURS,
@@ -24,7 +24,6 @@ from .models import (
     Horaire,
     HoraireKind,
     Traitement,
-    ValeursParDefaut,
 )
 from .rendering import ARRIVAL
 
@@ -93,14 +92,6 @@ def appel_actions_remembered(*, etablissement, user) -> dict | None:
     if remembered is None:
         return None
     return {"action": remembered.action_id, "retard_action": remembered.retard_action_id}
-
-
-def school_year_for(*, etablissement) -> tuple[date, date]:
-    """The school year set in Valeurs par défaut; the current one while they were never saved."""
-    valeurs = ValeursParDefaut.objects.filter(etablissement=etablissement).first()
-    if valeurs is None:
-        return school_year_of(timezone.localdate())
-    return valeurs.annee_debut, valeurs.annee_fin
 
 
 def horaires_for(*, etablissement) -> list[Horaire]:

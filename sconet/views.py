@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from absences import rendering
-from absences import selectors as absences_selectors
+from absences.services import parametrages_ensure
 from etablissements.roles import VieScolaireRequiredMixin
 from etablissements.selectors import personnes_habilitees
 from sms import selectors as sms_selectors
@@ -52,7 +52,7 @@ class InformationsPratiquesView(VieScolaireRequiredMixin, TemplateView):
             provider_settings=provider_settings,
             provider_label=provider_label(code),
             infos=[info for info in sms_selectors.provider_infos() if code and info.code == code],
-            school_year=absences_selectors.school_year_for(etablissement=etablissement),
+            valeurs=parametrages_ensure(etablissement=etablissement),
             habilitees=personnes_habilitees(etablissement=etablissement),
             **kwargs,
         )
